@@ -9,7 +9,7 @@ export const ApiVersionsRequestMeta = {
   name: 'ApiVersionsRequest',
   apiKey: 18,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 3,
 } as const;
@@ -17,16 +17,20 @@ export const ApiVersionsRequestMeta = {
 export const ApiVersionsRequestFlexible = (v: number): boolean => v >= 3;
 
 export interface ApiVersionsRequest {
-  /** name of the client library; versions 3-4 */
+  /** name of the client library; versions 3-5 */
   clientSoftwareName: string;
-  /** version of the client library; versions 3-4 */
+  /** version of the client library; versions 3-5 */
   clientSoftwareVersion: string;
+  /** cluster the client believes it talks to, null when unknown; versions 5 */
+  clusterId: string | null;
+  /** broker id the client believes it talks to, -1 when unknown; versions 5 */
+  nodeId: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export function defaultApiVersionsRequest(): ApiVersionsRequest {
-  return { clientSoftwareName: "", clientSoftwareVersion: "" };
+  return { clientSoftwareName: "", clientSoftwareVersion: "", clusterId: null, nodeId: -1 };
 }
 
 export function encodeApiVersionsRequest(w: Writer, m: ApiVersionsRequest, v: number): void {
@@ -36,6 +40,12 @@ export function encodeApiVersionsRequest(w: Writer, m: ApiVersionsRequest, v: nu
   }
   if (v >= 3) {
     if (flex) w.compactString(nonNull(m.clientSoftwareVersion, 'clientSoftwareVersion', v)); else w.string(nonNull(m.clientSoftwareVersion, 'clientSoftwareVersion', v));
+  }
+  if (v === 5) {
+    if (flex) w.compactString(m.clusterId); else w.string(m.clusterId);
+  }
+  if (v === 5) {
+    w.int32(m.nodeId);
   }
   if (flex) {
     const tagged: TaggedEntry[] = [];
@@ -48,6 +58,8 @@ export function decodeApiVersionsRequest(r: Reader, v: number): ApiVersionsReque
   const m = {} as ApiVersionsRequest;
   m.clientSoftwareName = v >= 3 ? (flex ? r.compactString() : r.string()) : "";
   m.clientSoftwareVersion = v >= 3 ? (flex ? r.compactString() : r.string()) : "";
+  m.clusterId = v === 5 ? (flex ? r.compactNullableString() : r.nullableString()) : null;
+  m.nodeId = v === 5 ? r.int32() : -1;
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
     if (unknown) m._unknownTaggedFields = unknown;
@@ -59,7 +71,7 @@ export const ApiVersionsResponseMeta = {
   name: 'ApiVersionsResponse',
   apiKey: 18,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 3,
 } as const;
@@ -67,52 +79,52 @@ export const ApiVersionsResponseMeta = {
 export const ApiVersionsResponseFlexible = (v: number): boolean => v >= 3;
 
 export interface ApiVersionsResponseApiVersion {
-  /** API key; versions 0-4 */
+  /** API key; versions 0-5 */
   apiKey: number;
-  /** lowest supported version; versions 0-4 */
+  /** lowest supported version; versions 0-5 */
   minVersion: number;
-  /** highest supported version; versions 0-4 */
+  /** highest supported version; versions 0-5 */
   maxVersion: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface ApiVersionsResponseSupportedFeatureKey {
-  /** feature name; versions 0-4 */
+  /** feature name; versions 0-5 */
   name: string;
-  /** lowest supported level; versions 0-4 */
+  /** lowest supported level; versions 0-5 */
   minVersion: number;
-  /** highest supported level; versions 0-4 */
+  /** highest supported level; versions 0-5 */
   maxVersion: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface ApiVersionsResponseFinalizedFeatureKey {
-  /** feature name; versions 0-4 */
+  /** feature name; versions 0-5 */
   name: string;
-  /** highest level in force; versions 0-4 */
+  /** highest level in force; versions 0-5 */
   maxVersionLevel: number;
-  /** lowest level in force; versions 0-4 */
+  /** lowest level in force; versions 0-5 */
   minVersionLevel: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface ApiVersionsResponse {
-  /** 0 when the version of the request was supported; versions 0-4 */
+  /** 0 when the version of the request was supported; versions 0-5 */
   errorCode: number;
-  /** supported APIs (also sent with UNSUPPORTED_VERSION); versions 0-4 */
+  /** supported APIs (also sent with UNSUPPORTED_VERSION); versions 0-5 */
   apiKeys: ApiVersionsResponseApiVersion[];
-  /** milliseconds the client was throttled for quota reasons; versions 1-4 */
+  /** milliseconds the client was throttled for quota reasons; versions 1-5 */
   throttleTimeMs: number;
-  /** features this broker can handle; versions 3-4; tag 0 */
+  /** features this broker can handle; versions 3-5; tag 0 */
   supportedFeatures: ApiVersionsResponseSupportedFeatureKey[];
-  /** epoch of the finalized feature levels, -1 when unknown; versions 3-4; tag 1 */
+  /** epoch of the finalized feature levels, -1 when unknown; versions 3-5; tag 1 */
   finalizedFeaturesEpoch: bigint;
-  /** feature levels in force across the cluster; versions 3-4; tag 2 */
+  /** feature levels in force across the cluster; versions 3-5; tag 2 */
   finalizedFeatures: ApiVersionsResponseFinalizedFeatureKey[];
-  /** controller only: ready for a ZooKeeper migration; versions 3-4; tag 3 */
+  /** controller only: ready for a ZooKeeper migration; versions 3-5; tag 3 */
   zkMigrationReady: boolean;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];

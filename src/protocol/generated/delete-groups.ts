@@ -9,7 +9,7 @@ export const DeleteGroupsRequestMeta = {
   name: 'DeleteGroupsRequest',
   apiKey: 42,
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 3,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 2,
 } as const;
@@ -17,7 +17,7 @@ export const DeleteGroupsRequestMeta = {
 export const DeleteGroupsRequestFlexible = (v: number): boolean => v >= 2;
 
 export interface DeleteGroupsRequest {
-  /** ids of the groups to delete; versions 0-2 */
+  /** ids of the groups to delete; versions 0-3 */
   groupsNames: string[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -28,7 +28,7 @@ export function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
 }
 
 export function encodeDeleteGroupsRequest(w: Writer, m: DeleteGroupsRequest, v: number): void {
-  const flex = v === 2;
+  const flex = v >= 2;
   {
     const a_groupsNames = m.groupsNames;
     if (a_groupsNames === null) nonNull(null, 'groupsNames', v);
@@ -45,7 +45,7 @@ export function encodeDeleteGroupsRequest(w: Writer, m: DeleteGroupsRequest, v: 
 }
 
 export function decodeDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
-  const flex = v === 2;
+  const flex = v >= 2;
   const m = {} as DeleteGroupsRequest;
   m.groupsNames = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'groupsNames');
   if (flex) {
@@ -59,7 +59,7 @@ export const DeleteGroupsResponseMeta = {
   name: 'DeleteGroupsResponse',
   apiKey: 42,
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 3,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 2,
 } as const;
@@ -67,31 +67,36 @@ export const DeleteGroupsResponseMeta = {
 export const DeleteGroupsResponseFlexible = (v: number): boolean => v >= 2;
 
 export interface DeleteGroupsResponseDeletableGroupResult {
-  /** group id; versions 0-2 */
+  /** group id; versions 0-3 */
   groupId: string;
-  /** 0 when the group was deleted; versions 0-2 */
+  /** 0 when the group was deleted; versions 0-3 */
   errorCode: number;
+  /** readable cause of errorCode, null on success; versions 3 */
+  errorMessage: string | null;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface DeleteGroupsResponse {
-  /** milliseconds the client was throttled for quota reasons; versions 0-2 */
+  /** milliseconds the client was throttled for quota reasons; versions 0-3 */
   throttleTimeMs: number;
-  /** outcome per group; versions 0-2 */
+  /** outcome per group; versions 0-3 */
   results: DeleteGroupsResponseDeletableGroupResult[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 function defaultDeleteGroupsResponseDeletableGroupResult(): DeleteGroupsResponseDeletableGroupResult {
-  return { groupId: "", errorCode: 0 };
+  return { groupId: "", errorCode: 0, errorMessage: null };
 }
 
 function encodeDeleteGroupsResponseDeletableGroupResult(w: Writer, m: DeleteGroupsResponseDeletableGroupResult, v: number): void {
-  const flex = v === 2;
+  const flex = v >= 2;
   if (flex) w.compactString(nonNull(m.groupId, 'groupId', v)); else w.string(nonNull(m.groupId, 'groupId', v));
   w.int16(m.errorCode);
+  if (v === 3) {
+    if (flex) w.compactString(m.errorMessage); else w.string(m.errorMessage);
+  }
   if (flex) {
     const tagged: TaggedEntry[] = [];
     writeTaggedFields(w, tagged, m._unknownTaggedFields);
@@ -99,10 +104,11 @@ function encodeDeleteGroupsResponseDeletableGroupResult(w: Writer, m: DeleteGrou
 }
 
 function decodeDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): DeleteGroupsResponseDeletableGroupResult {
-  const flex = v === 2;
+  const flex = v >= 2;
   const m = {} as DeleteGroupsResponseDeletableGroupResult;
   m.groupId = (flex ? r.compactString() : r.string());
   m.errorCode = r.int16();
+  m.errorMessage = v === 3 ? (flex ? r.compactNullableString() : r.nullableString()) : null;
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
     if (unknown) m._unknownTaggedFields = unknown;
@@ -115,7 +121,7 @@ export function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
 }
 
 export function encodeDeleteGroupsResponse(w: Writer, m: DeleteGroupsResponse, v: number): void {
-  const flex = v === 2;
+  const flex = v >= 2;
   w.int32(m.throttleTimeMs);
   {
     const a_results = m.results;
@@ -133,7 +139,7 @@ export function encodeDeleteGroupsResponse(w: Writer, m: DeleteGroupsResponse, v
 }
 
 export function decodeDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {
-  const flex = v === 2;
+  const flex = v >= 2;
   const m = {} as DeleteGroupsResponse;
   m.throttleTimeMs = r.int32();
   m.results = readArray(r, flex, 1, () => decodeDeleteGroupsResponseDeletableGroupResult(r, v), 'results');

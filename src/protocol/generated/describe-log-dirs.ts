@@ -9,7 +9,7 @@ export const DescribeLogDirsRequestMeta = {
   name: 'DescribeLogDirsRequest',
   apiKey: 35,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 2,
 } as const;
@@ -17,16 +17,16 @@ export const DescribeLogDirsRequestMeta = {
 export const DescribeLogDirsRequestFlexible = (v: number): boolean => v >= 2;
 
 export interface DescribeLogDirsRequestDescribableLogDirTopic {
-  /** topic name; versions 0-4 */
+  /** topic name; versions 0-5 */
   topic: string;
-  /** partition numbers; versions 0-4 */
+  /** partition numbers; versions 0-5 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface DescribeLogDirsRequest {
-  /** replicas to report, null for every one; versions 0-4 */
+  /** replicas to report, null for every one; versions 0-5 */
   topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -102,7 +102,7 @@ export const DescribeLogDirsResponseMeta = {
   name: 'DescribeLogDirsResponse',
   apiKey: 35,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 2,
 } as const;
@@ -110,48 +110,50 @@ export const DescribeLogDirsResponseMeta = {
 export const DescribeLogDirsResponseFlexible = (v: number): boolean => v >= 2;
 
 export interface DescribeLogDirsResponseDescribeLogDirsPartition {
-  /** partition number; versions 0-4 */
+  /** partition number; versions 0-5 */
   partitionIndex: number;
-  /** bytes taken by the replica's log segments; versions 0-4 */
+  /** bytes taken by the replica's log segments; versions 0-5 */
   partitionSize: bigint;
-  /** how far this log's end is behind the high watermark (or behind the current log, for a future log); versions 0-4 */
+  /** how far this log's end is behind the high watermark (or behind the current log, for a future log); versions 0-5 */
   offsetLag: bigint;
-  /** true for a log being built by a pending move that will replace the current one; versions 0-4 */
+  /** true for a log being built by a pending move that will replace the current one; versions 0-5 */
   isFutureKey: boolean;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface DescribeLogDirsResponseDescribeLogDirsTopic {
-  /** topic name; versions 0-4 */
+  /** topic name; versions 0-5 */
   name: string;
-  /** replicas of that topic; versions 0-4 */
+  /** replicas of that topic; versions 0-5 */
   partitions: DescribeLogDirsResponseDescribeLogDirsPartition[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface DescribeLogDirsResponseDescribeLogDirsResult {
-  /** 0 when the directory could be read; versions 0-4 */
+  /** 0 when the directory could be read; versions 0-5 */
   errorCode: number;
-  /** absolute path of the directory; versions 0-4 */
+  /** absolute path of the directory; versions 0-5 */
   logDir: string;
-  /** replicas in that directory, grouped by topic; versions 0-4 */
+  /** replicas in that directory, grouped by topic; versions 0-5 */
   topics: DescribeLogDirsResponseDescribeLogDirsTopic[];
-  /** size of the volume holding the directory, -1 when unknown; versions 4 */
+  /** size of the volume holding the directory, -1 when unknown; versions 4-5 */
   totalBytes: bigint;
-  /** free space on that volume, -1 when unknown; versions 4 */
+  /** free space on that volume, -1 when unknown; versions 4-5 */
   usableBytes: bigint;
+  /** true when the directory takes no new replicas; versions 5 */
+  isCordoned: boolean;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface DescribeLogDirsResponse {
-  /** milliseconds the client was throttled for quota reasons; versions 0-4 */
+  /** milliseconds the client was throttled for quota reasons; versions 0-5 */
   throttleTimeMs: number;
-  /** error for the whole request, 0 when none; versions 3-4 */
+  /** error for the whole request, 0 when none; versions 3-5 */
   errorCode: number;
-  /** one entry per log directory; versions 0-4 */
+  /** one entry per log directory; versions 0-5 */
   results: DescribeLogDirsResponseDescribeLogDirsResult[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -222,7 +224,7 @@ function decodeDescribeLogDirsResponseDescribeLogDirsTopic(r: Reader, v: number)
 }
 
 function defaultDescribeLogDirsResponseDescribeLogDirsResult(): DescribeLogDirsResponseDescribeLogDirsResult {
-  return { errorCode: 0, logDir: "", topics: [], totalBytes: -1n, usableBytes: -1n };
+  return { errorCode: 0, logDir: "", topics: [], totalBytes: -1n, usableBytes: -1n, isCordoned: false };
 }
 
 function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, m: DescribeLogDirsResponseDescribeLogDirsResult, v: number): void {
@@ -238,11 +240,14 @@ function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, m: Descri
       for (let i = 0; i < n; i++) encodeDescribeLogDirsResponseDescribeLogDirsTopic(w, a_topics![i], v);
     }
   }
-  if (v === 4) {
+  if (v >= 4) {
     w.int64(m.totalBytes);
   }
-  if (v === 4) {
+  if (v >= 4) {
     w.int64(m.usableBytes);
+  }
+  if (v === 5) {
+    w.bool(m.isCordoned);
   }
   if (flex) {
     const tagged: TaggedEntry[] = [];
@@ -256,8 +261,9 @@ function decodeDescribeLogDirsResponseDescribeLogDirsResult(r: Reader, v: number
   m.errorCode = r.int16();
   m.logDir = (flex ? r.compactString() : r.string());
   m.topics = readArray(r, flex, 1, () => decodeDescribeLogDirsResponseDescribeLogDirsTopic(r, v), 'topics');
-  m.totalBytes = v === 4 ? r.int64() : -1n;
-  m.usableBytes = v === 4 ? r.int64() : -1n;
+  m.totalBytes = v >= 4 ? r.int64() : -1n;
+  m.usableBytes = v >= 4 ? r.int64() : -1n;
+  m.isCordoned = v === 5 ? r.bool() : false;
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
     if (unknown) m._unknownTaggedFields = unknown;

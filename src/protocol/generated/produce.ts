@@ -241,7 +241,7 @@ export interface ProduceResponse {
 }
 
 function defaultProduceResponseBatchIndexAndErrorMessage(): ProduceResponseBatchIndexAndErrorMessage {
-  return { batchIndex: 0, batchIndexErrorMessage: "" };
+  return { batchIndex: 0, batchIndexErrorMessage: null };
 }
 
 function encodeProduceResponseBatchIndexAndErrorMessage(w: Writer, m: ProduceResponseBatchIndexAndErrorMessage, v: number): void {

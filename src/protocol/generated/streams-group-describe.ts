@@ -9,7 +9,7 @@ export const StreamsGroupDescribeRequestMeta = {
   name: 'StreamsGroupDescribeRequest',
   apiKey: 89,
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 0,
 } as const;
@@ -17,16 +17,18 @@ export const StreamsGroupDescribeRequestMeta = {
 export const StreamsGroupDescribeRequestFlexible = (v: number): boolean => v >= 0;
 
 export interface StreamsGroupDescribeRequest {
-  /** groups to describe; versions 0 */
+  /** groups to describe; versions 0-1 */
   groupIds: string[];
-  /** whether to report the operations the caller may perform; versions 0 */
+  /** whether to report the operations the caller may perform; versions 0-1 */
   includeAuthorizedOperations: boolean;
+  /** whether to return each group's stored topology description; versions 1 */
+  includeTopologyDescription: boolean;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export function defaultStreamsGroupDescribeRequest(): StreamsGroupDescribeRequest {
-  return { groupIds: [], includeAuthorizedOperations: false };
+  return { groupIds: [], includeAuthorizedOperations: false, includeTopologyDescription: false };
 }
 
 export function encodeStreamsGroupDescribeRequest(w: Writer, m: StreamsGroupDescribeRequest, v: number): void {
@@ -41,6 +43,9 @@ export function encodeStreamsGroupDescribeRequest(w: Writer, m: StreamsGroupDesc
     }
   }
   w.bool(m.includeAuthorizedOperations);
+  if (v === 1) {
+    w.bool(m.includeTopologyDescription);
+  }
   if (flex) {
     const tagged: TaggedEntry[] = [];
     writeTaggedFields(w, tagged, m._unknownTaggedFields);
@@ -52,6 +57,7 @@ export function decodeStreamsGroupDescribeRequest(r: Reader, v: number): Streams
   const m = {} as StreamsGroupDescribeRequest;
   m.groupIds = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'groupIds');
   m.includeAuthorizedOperations = r.bool();
+  m.includeTopologyDescription = v === 1 ? r.bool() : false;
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
     if (unknown) m._unknownTaggedFields = unknown;
@@ -63,7 +69,7 @@ export const StreamsGroupDescribeResponseMeta = {
   name: 'StreamsGroupDescribeResponse',
   apiKey: 89,
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 0,
 } as const;
@@ -71,251 +77,335 @@ export const StreamsGroupDescribeResponseMeta = {
 export const StreamsGroupDescribeResponseFlexible = (v: number): boolean => v >= 0;
 
 export interface StreamsGroupDescribeResponseChangelogTopicConfig {
-  /** config name; versions 0 */
+  /** config name; versions 0-1 */
   key: string;
-  /** config value; versions 0 */
+  /** config value; versions 0-1 */
   value: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseChangelogTopicInfo {
-  /** topic name; versions 0 */
+  /** topic name; versions 0-1 */
   name: string;
-  /** partition count wanted; 0 when any; versions 0 */
+  /** partition count wanted; 0 when any; versions 0-1 */
   partitions: number;
-  /** replication factor wanted; 0 for the broker default; versions 0 */
+  /** replication factor wanted; 0 for the broker default; versions 0-1 */
   replicationFactor: number;
-  /** topic configs set; versions 0 */
+  /** topic configs set; versions 0-1 */
   topicConfigs: StreamsGroupDescribeResponseChangelogTopicConfig[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseRepartitionTopicConfig {
-  /** config name; versions 0 */
+  /** config name; versions 0-1 */
   key: string;
-  /** config value; versions 0 */
+  /** config value; versions 0-1 */
   value: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseRepartitionTopicInfo {
-  /** topic name; versions 0 */
+  /** topic name; versions 0-1 */
   name: string;
-  /** partition count wanted; 0 when any; versions 0 */
+  /** partition count wanted; 0 when any; versions 0-1 */
   partitions: number;
-  /** replication factor wanted; 0 for the broker default; versions 0 */
+  /** replication factor wanted; 0 for the broker default; versions 0-1 */
   replicationFactor: number;
-  /** topic configs set; versions 0 */
+  /** topic configs set; versions 0-1 */
   topicConfigs: StreamsGroupDescribeResponseRepartitionTopicConfig[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseSubtopology {
-  /** stable id of the sub-topology; versions 0 */
+  /** stable id of the sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** topics it reads; versions 0 */
+  /** topics it reads; versions 0-1 */
   sourceTopics: string[];
-  /** repartition topics it writes; versions 0 */
+  /** repartition topics it writes; versions 0-1 */
   repartitionSinkTopics: string[];
-  /** changelog topics of its state stores; versions 0 */
+  /** changelog topics of its state stores; versions 0-1 */
   stateChangelogTopics: StreamsGroupDescribeResponseChangelogTopicInfo[];
-  /** repartition topics it reads; versions 0 */
+  /** repartition topics it reads; versions 0-1 */
   repartitionSourceTopics: StreamsGroupDescribeResponseRepartitionTopicInfo[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTopology {
-  /** topology epoch; versions 0 */
+  /** topology epoch; versions 0-1 */
   epoch: number;
-  /** sub-topologies; null while the group is not set up or its source topics are missing or misaligned; versions 0 */
+  /** sub-topologies; null while the group is not set up or its source topics are missing or misaligned; versions 0-1 */
   subtopologies: StreamsGroupDescribeResponseSubtopology[] | null;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseEndpoint {
-  /** host name; versions 0 */
+  /** host name; versions 0-1 */
   host: string;
-  /** port; versions 0 */
+  /** port; versions 0-1 */
   port: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseClientTag {
-  /** tag name; versions 0 */
+  /** tag name; versions 0-1 */
   key: string;
-  /** tag value; versions 0 */
+  /** tag value; versions 0-1 */
   value: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTaskOffset {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** partition; versions 0 */
+  /** partition; versions 0-1 */
   partition: number;
-  /** offset; versions 0 */
+  /** offset; versions 0-1 */
   offset: bigint;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTaskEndOffset {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** partition; versions 0 */
+  /** partition; versions 0-1 */
   partition: number;
-  /** offset; versions 0 */
+  /** offset; versions 0-1 */
   offset: bigint;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseActiveTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseStandbyTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseWarmupTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseAssignment {
-  /** active tasks; versions 0 */
+  /** active tasks; versions 0-1 */
   activeTasks: StreamsGroupDescribeResponseActiveTaskIds[];
-  /** standby tasks; versions 0 */
+  /** standby tasks; versions 0-1 */
   standbyTasks: StreamsGroupDescribeResponseStandbyTaskIds[];
-  /** warm-up tasks; versions 0 */
+  /** warm-up tasks; versions 0-1 */
   warmupTasks: StreamsGroupDescribeResponseWarmupTaskIds[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTargetActiveTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTargetStandbyTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTargetWarmupTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseTargetAssignment {
-  /** active tasks; versions 0 */
+  /** active tasks; versions 0-1 */
   activeTasks: StreamsGroupDescribeResponseTargetActiveTaskIds[];
-  /** standby tasks; versions 0 */
+  /** standby tasks; versions 0-1 */
   standbyTasks: StreamsGroupDescribeResponseTargetStandbyTaskIds[];
-  /** warm-up tasks; versions 0 */
+  /** warm-up tasks; versions 0-1 */
   warmupTasks: StreamsGroupDescribeResponseTargetWarmupTaskIds[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponseMember {
-  /** member id; versions 0 */
+  /** member id; versions 0-1 */
   memberId: string;
-  /** member's current epoch; versions 0 */
+  /** member's current epoch; versions 0-1 */
   memberEpoch: number;
-  /** static membership id, if any; versions 0 */
+  /** static membership id, if any; versions 0-1 */
   instanceId: string | null;
-  /** member's rack, if any; versions 0 */
+  /** member's rack, if any; versions 0-1 */
   rackId: string | null;
-  /** client id of the member; versions 0 */
+  /** client id of the member; versions 0-1 */
   clientId: string;
-  /** host the member connects from; versions 0 */
+  /** host the member connects from; versions 0-1 */
   clientHost: string;
-  /** topology epoch the member runs; versions 0 */
+  /** topology epoch the member runs; versions 0-1 */
   topologyEpoch: number;
-  /** id of the Streams process the member belongs to; versions 0 */
+  /** id of the Streams process the member belongs to; versions 0-1 */
   processId: string;
-  /** endpoint for interactive queries, if set; versions 0 */
+  /** endpoint for interactive queries, if set; versions 0-1 */
   userEndpoint: StreamsGroupDescribeResponseEndpoint | null;
-  /** tags for rack-aware assignment; versions 0 */
+  /** tags for rack-aware assignment; versions 0-1 */
   clientTags: StreamsGroupDescribeResponseClientTag[];
-  /** changelog offsets reached per task; versions 0 */
+  /** changelog offsets reached per task; versions 0-1 */
   taskOffsets: StreamsGroupDescribeResponseTaskOffset[];
-  /** changelog end offsets per task; versions 0 */
+  /** changelog end offsets per task; versions 0-1 */
   taskEndOffsets: StreamsGroupDescribeResponseTaskEndOffset[];
-  /** tasks the member holds now; versions 0 */
+  /** tasks the member holds now; versions 0-1 */
   assignment: StreamsGroupDescribeResponseAssignment;
-  /** tasks the member is meant to end up with; versions 0 */
+  /** tasks the member is meant to end up with; versions 0-1 */
   targetAssignment: StreamsGroupDescribeResponseTargetAssignment;
-  /** true for a member still on the classic protocol, not yet upgraded; versions 0 */
+  /** true for a member still on the classic protocol, not yet upgraded; versions 0-1 */
   isClassic: boolean;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
+export interface StreamsGroupDescribeResponseSubtopologyNode {
+  /** node name; versions 0-1 */
+  name: string;
+  /** 1 source, 2 processor, 3 sink; versions 0-1 */
+  nodeType: number;
+  /** topics a source node reads; may be empty when chosen at run time; versions 0-1 */
+  sourceTopics: string[];
+  /** topic a sink node writes; null when chosen at run time; versions 0-1 */
+  sinkTopic: string | null;
+  /** state stores a processor node uses; versions 0-1 */
+  stores: string[];
+  /** names of the nodes this one feeds; versions 0-1 */
+  successors: string[];
+  /** Tagged fields this codec did not recognise, kept for re-encoding. */
+  _unknownTaggedFields?: UnknownTaggedField[];
+}
+
+export interface StreamsGroupDescribeResponseDescribedSubtopology {
+  /** sub-topology id, unique within the topology; versions 0-1 */
+  subtopologyId: string;
+  /** processing nodes of that sub-topology; versions 0-1 */
+  nodes: StreamsGroupDescribeResponseSubtopologyNode[];
+  /** Tagged fields this codec did not recognise, kept for re-encoding. */
+  _unknownTaggedFields?: UnknownTaggedField[];
+}
+
+export interface StreamsGroupDescribeResponseGlobalStoreSource {
+  /** node name; versions 0-1 */
+  name: string;
+  /** 1 source, 2 processor, 3 sink; versions 0-1 */
+  nodeType: number;
+  /** topics the node reads; versions 0-1 */
+  sourceTopics: string[];
+  /** topic the node writes, if any; versions 0-1 */
+  sinkTopic: string | null;
+  /** state stores the node uses; versions 0-1 */
+  stores: string[];
+  /** names of the nodes this one feeds; versions 0-1 */
+  successors: string[];
+  /** Tagged fields this codec did not recognise, kept for re-encoding. */
+  _unknownTaggedFields?: UnknownTaggedField[];
+}
+
+export interface StreamsGroupDescribeResponseGlobalStoreProcessor {
+  /** node name; versions 0-1 */
+  name: string;
+  /** 1 source, 2 processor, 3 sink; versions 0-1 */
+  nodeType: number;
+  /** topics the node reads; versions 0-1 */
+  sourceTopics: string[];
+  /** topic the node writes, if any; versions 0-1 */
+  sinkTopic: string | null;
+  /** state stores the node uses; versions 0-1 */
+  stores: string[];
+  /** names of the nodes this one feeds; versions 0-1 */
+  successors: string[];
+  /** Tagged fields this codec did not recognise, kept for re-encoding. */
+  _unknownTaggedFields?: UnknownTaggedField[];
+}
+
+export interface StreamsGroupDescribeResponseGlobalStore {
+  /** node that reads the store's topic; versions 0-1 */
+  source: StreamsGroupDescribeResponseGlobalStoreSource;
+  /** node that fills the store; versions 0-1 */
+  processor: StreamsGroupDescribeResponseGlobalStoreProcessor;
+  /** Tagged fields this codec did not recognise, kept for re-encoding. */
+  _unknownTaggedFields?: UnknownTaggedField[];
+}
+
+export interface StreamsGroupDescribeResponseTopologyDescription {
+  /** sub-topologies of the application; versions 0-1 */
+  subtopologies: StreamsGroupDescribeResponseDescribedSubtopology[];
+  /** global state stores of the application; versions 0-1 */
+  globalStores: StreamsGroupDescribeResponseGlobalStore[];
+  /** Tagged fields this codec did not recognise, kept for re-encoding. */
+  _unknownTaggedFields?: UnknownTaggedField[];
+}
+
 export interface StreamsGroupDescribeResponseDescribedGroup {
-  /** 0 when the group was described; versions 0 */
+  /** 0 when the group was described; versions 0-1 */
   errorCode: number;
-  /** human-readable reason for errorCode; versions 0 */
+  /** human-readable reason for errorCode; versions 0-1 */
   errorMessage: string | null;
-  /** group id; versions 0 */
+  /** group id; versions 0-1 */
   groupId: string;
-  /** group state name; versions 0 */
+  /** group state name; versions 0-1 */
   groupState: string;
-  /** current group epoch; versions 0 */
+  /** current group epoch; versions 0-1 */
   groupEpoch: number;
-  /** epoch of the current target assignment; versions 0 */
+  /** epoch of the current target assignment; versions 0-1 */
   assignmentEpoch: number;
-  /** topology the group was set up with; null on error; versions 0 */
+  /** topology the group was set up with; null on error; versions 0-1 */
   topology: StreamsGroupDescribeResponseTopology | null;
-  /** current members; versions 0 */
+  /** current members; versions 0-1 */
   members: StreamsGroupDescribeResponseMember[];
-  /** bit set of operations the caller may perform on the group; versions 0 */
+  /** bit set of operations the caller may perform on the group; versions 0-1 */
   authorizedOperations: number;
+  /** the stored description; set only when its status is 3; versions 1 */
+  topologyDescription: StreamsGroupDescribeResponseTopologyDescription | null;
+  /** 0 not asked for, 1 none stored, 2 lookup failed, 3 present; versions 1 */
+  topologyDescriptionStatus: number;
+  /** task assignor the coordinator will use next; null on error; versions 1 */
+  assignorName: string | null;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupDescribeResponse {
-  /** milliseconds the client was throttled for quota reasons; versions 0 */
+  /** milliseconds the client was throttled for quota reasons; versions 0-1 */
   throttleTimeMs: number;
-  /** one entry per group asked about; versions 0 */
+  /** one entry per group asked about; versions 0-1 */
   groups: StreamsGroupDescribeResponseDescribedGroup[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -1040,8 +1130,284 @@ function decodeStreamsGroupDescribeResponseMember(r: Reader, v: number): Streams
   return m;
 }
 
+function defaultStreamsGroupDescribeResponseSubtopologyNode(): StreamsGroupDescribeResponseSubtopologyNode {
+  return { name: "", nodeType: 0, sourceTopics: [], sinkTopic: null, stores: [], successors: [] };
+}
+
+function encodeStreamsGroupDescribeResponseSubtopologyNode(w: Writer, m: StreamsGroupDescribeResponseSubtopologyNode, v: number): void {
+  const flex = true;
+  if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  w.int8(m.nodeType);
+  {
+    const a_sourceTopics = m.sourceTopics;
+    if (a_sourceTopics === null) nonNull(null, 'sourceTopics', v);
+    {
+      const n = a_sourceTopics!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_sourceTopics![i], 'sourceTopics', v)); else w.string(nonNull(a_sourceTopics![i], 'sourceTopics', v));
+    }
+  }
+  if (flex) w.compactString(m.sinkTopic); else w.string(m.sinkTopic);
+  {
+    const a_stores = m.stores;
+    if (a_stores === null) nonNull(null, 'stores', v);
+    {
+      const n = a_stores!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_stores![i], 'stores', v)); else w.string(nonNull(a_stores![i], 'stores', v));
+    }
+  }
+  {
+    const a_successors = m.successors;
+    if (a_successors === null) nonNull(null, 'successors', v);
+    {
+      const n = a_successors!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_successors![i], 'successors', v)); else w.string(nonNull(a_successors![i], 'successors', v));
+    }
+  }
+  if (flex) {
+    const tagged: TaggedEntry[] = [];
+    writeTaggedFields(w, tagged, m._unknownTaggedFields);
+  }
+}
+
+function decodeStreamsGroupDescribeResponseSubtopologyNode(r: Reader, v: number): StreamsGroupDescribeResponseSubtopologyNode {
+  const flex = true;
+  const m = {} as StreamsGroupDescribeResponseSubtopologyNode;
+  m.name = (flex ? r.compactString() : r.string());
+  m.nodeType = r.int8();
+  m.sourceTopics = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'sourceTopics');
+  m.sinkTopic = (flex ? r.compactNullableString() : r.nullableString());
+  m.stores = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'stores');
+  m.successors = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'successors');
+  if (flex) {
+    const unknown = readTaggedFields(r, () => false);
+    if (unknown) m._unknownTaggedFields = unknown;
+  }
+  return m;
+}
+
+function defaultStreamsGroupDescribeResponseDescribedSubtopology(): StreamsGroupDescribeResponseDescribedSubtopology {
+  return { subtopologyId: "", nodes: [] };
+}
+
+function encodeStreamsGroupDescribeResponseDescribedSubtopology(w: Writer, m: StreamsGroupDescribeResponseDescribedSubtopology, v: number): void {
+  const flex = true;
+  if (flex) w.compactString(nonNull(m.subtopologyId, 'subtopologyId', v)); else w.string(nonNull(m.subtopologyId, 'subtopologyId', v));
+  {
+    const a_nodes = m.nodes;
+    if (a_nodes === null) nonNull(null, 'nodes', v);
+    {
+      const n = a_nodes!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) encodeStreamsGroupDescribeResponseSubtopologyNode(w, a_nodes![i], v);
+    }
+  }
+  if (flex) {
+    const tagged: TaggedEntry[] = [];
+    writeTaggedFields(w, tagged, m._unknownTaggedFields);
+  }
+}
+
+function decodeStreamsGroupDescribeResponseDescribedSubtopology(r: Reader, v: number): StreamsGroupDescribeResponseDescribedSubtopology {
+  const flex = true;
+  const m = {} as StreamsGroupDescribeResponseDescribedSubtopology;
+  m.subtopologyId = (flex ? r.compactString() : r.string());
+  m.nodes = readArray(r, flex, 1, () => decodeStreamsGroupDescribeResponseSubtopologyNode(r, v), 'nodes');
+  if (flex) {
+    const unknown = readTaggedFields(r, () => false);
+    if (unknown) m._unknownTaggedFields = unknown;
+  }
+  return m;
+}
+
+function defaultStreamsGroupDescribeResponseGlobalStoreSource(): StreamsGroupDescribeResponseGlobalStoreSource {
+  return { name: "", nodeType: 0, sourceTopics: [], sinkTopic: null, stores: [], successors: [] };
+}
+
+function encodeStreamsGroupDescribeResponseGlobalStoreSource(w: Writer, m: StreamsGroupDescribeResponseGlobalStoreSource, v: number): void {
+  const flex = true;
+  if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  w.int8(m.nodeType);
+  {
+    const a_sourceTopics = m.sourceTopics;
+    if (a_sourceTopics === null) nonNull(null, 'sourceTopics', v);
+    {
+      const n = a_sourceTopics!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_sourceTopics![i], 'sourceTopics', v)); else w.string(nonNull(a_sourceTopics![i], 'sourceTopics', v));
+    }
+  }
+  if (flex) w.compactString(m.sinkTopic); else w.string(m.sinkTopic);
+  {
+    const a_stores = m.stores;
+    if (a_stores === null) nonNull(null, 'stores', v);
+    {
+      const n = a_stores!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_stores![i], 'stores', v)); else w.string(nonNull(a_stores![i], 'stores', v));
+    }
+  }
+  {
+    const a_successors = m.successors;
+    if (a_successors === null) nonNull(null, 'successors', v);
+    {
+      const n = a_successors!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_successors![i], 'successors', v)); else w.string(nonNull(a_successors![i], 'successors', v));
+    }
+  }
+  if (flex) {
+    const tagged: TaggedEntry[] = [];
+    writeTaggedFields(w, tagged, m._unknownTaggedFields);
+  }
+}
+
+function decodeStreamsGroupDescribeResponseGlobalStoreSource(r: Reader, v: number): StreamsGroupDescribeResponseGlobalStoreSource {
+  const flex = true;
+  const m = {} as StreamsGroupDescribeResponseGlobalStoreSource;
+  m.name = (flex ? r.compactString() : r.string());
+  m.nodeType = r.int8();
+  m.sourceTopics = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'sourceTopics');
+  m.sinkTopic = (flex ? r.compactNullableString() : r.nullableString());
+  m.stores = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'stores');
+  m.successors = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'successors');
+  if (flex) {
+    const unknown = readTaggedFields(r, () => false);
+    if (unknown) m._unknownTaggedFields = unknown;
+  }
+  return m;
+}
+
+function defaultStreamsGroupDescribeResponseGlobalStoreProcessor(): StreamsGroupDescribeResponseGlobalStoreProcessor {
+  return { name: "", nodeType: 0, sourceTopics: [], sinkTopic: null, stores: [], successors: [] };
+}
+
+function encodeStreamsGroupDescribeResponseGlobalStoreProcessor(w: Writer, m: StreamsGroupDescribeResponseGlobalStoreProcessor, v: number): void {
+  const flex = true;
+  if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  w.int8(m.nodeType);
+  {
+    const a_sourceTopics = m.sourceTopics;
+    if (a_sourceTopics === null) nonNull(null, 'sourceTopics', v);
+    {
+      const n = a_sourceTopics!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_sourceTopics![i], 'sourceTopics', v)); else w.string(nonNull(a_sourceTopics![i], 'sourceTopics', v));
+    }
+  }
+  if (flex) w.compactString(m.sinkTopic); else w.string(m.sinkTopic);
+  {
+    const a_stores = m.stores;
+    if (a_stores === null) nonNull(null, 'stores', v);
+    {
+      const n = a_stores!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_stores![i], 'stores', v)); else w.string(nonNull(a_stores![i], 'stores', v));
+    }
+  }
+  {
+    const a_successors = m.successors;
+    if (a_successors === null) nonNull(null, 'successors', v);
+    {
+      const n = a_successors!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) if (flex) w.compactString(nonNull(a_successors![i], 'successors', v)); else w.string(nonNull(a_successors![i], 'successors', v));
+    }
+  }
+  if (flex) {
+    const tagged: TaggedEntry[] = [];
+    writeTaggedFields(w, tagged, m._unknownTaggedFields);
+  }
+}
+
+function decodeStreamsGroupDescribeResponseGlobalStoreProcessor(r: Reader, v: number): StreamsGroupDescribeResponseGlobalStoreProcessor {
+  const flex = true;
+  const m = {} as StreamsGroupDescribeResponseGlobalStoreProcessor;
+  m.name = (flex ? r.compactString() : r.string());
+  m.nodeType = r.int8();
+  m.sourceTopics = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'sourceTopics');
+  m.sinkTopic = (flex ? r.compactNullableString() : r.nullableString());
+  m.stores = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'stores');
+  m.successors = readArray(r, flex, 1, () => (flex ? r.compactString() : r.string()), 'successors');
+  if (flex) {
+    const unknown = readTaggedFields(r, () => false);
+    if (unknown) m._unknownTaggedFields = unknown;
+  }
+  return m;
+}
+
+function defaultStreamsGroupDescribeResponseGlobalStore(): StreamsGroupDescribeResponseGlobalStore {
+  return { source: defaultStreamsGroupDescribeResponseGlobalStoreSource(), processor: defaultStreamsGroupDescribeResponseGlobalStoreProcessor() };
+}
+
+function encodeStreamsGroupDescribeResponseGlobalStore(w: Writer, m: StreamsGroupDescribeResponseGlobalStore, v: number): void {
+  const flex = true;
+  encodeStreamsGroupDescribeResponseGlobalStoreSource(w, nonNull(m.source, 'source', v), v);
+  encodeStreamsGroupDescribeResponseGlobalStoreProcessor(w, nonNull(m.processor, 'processor', v), v);
+  if (flex) {
+    const tagged: TaggedEntry[] = [];
+    writeTaggedFields(w, tagged, m._unknownTaggedFields);
+  }
+}
+
+function decodeStreamsGroupDescribeResponseGlobalStore(r: Reader, v: number): StreamsGroupDescribeResponseGlobalStore {
+  const flex = true;
+  const m = {} as StreamsGroupDescribeResponseGlobalStore;
+  m.source = decodeStreamsGroupDescribeResponseGlobalStoreSource(r, v);
+  m.processor = decodeStreamsGroupDescribeResponseGlobalStoreProcessor(r, v);
+  if (flex) {
+    const unknown = readTaggedFields(r, () => false);
+    if (unknown) m._unknownTaggedFields = unknown;
+  }
+  return m;
+}
+
+function defaultStreamsGroupDescribeResponseTopologyDescription(): StreamsGroupDescribeResponseTopologyDescription {
+  return { subtopologies: [], globalStores: [] };
+}
+
+function encodeStreamsGroupDescribeResponseTopologyDescription(w: Writer, m: StreamsGroupDescribeResponseTopologyDescription, v: number): void {
+  const flex = true;
+  {
+    const a_subtopologies = m.subtopologies;
+    if (a_subtopologies === null) nonNull(null, 'subtopologies', v);
+    {
+      const n = a_subtopologies!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) encodeStreamsGroupDescribeResponseDescribedSubtopology(w, a_subtopologies![i], v);
+    }
+  }
+  {
+    const a_globalStores = m.globalStores;
+    if (a_globalStores === null) nonNull(null, 'globalStores', v);
+    {
+      const n = a_globalStores!.length;
+      if (flex) w.uvarint(n + 1); else w.int32(n);
+      for (let i = 0; i < n; i++) encodeStreamsGroupDescribeResponseGlobalStore(w, a_globalStores![i], v);
+    }
+  }
+  if (flex) {
+    const tagged: TaggedEntry[] = [];
+    writeTaggedFields(w, tagged, m._unknownTaggedFields);
+  }
+}
+
+function decodeStreamsGroupDescribeResponseTopologyDescription(r: Reader, v: number): StreamsGroupDescribeResponseTopologyDescription {
+  const flex = true;
+  const m = {} as StreamsGroupDescribeResponseTopologyDescription;
+  m.subtopologies = readArray(r, flex, 1, () => decodeStreamsGroupDescribeResponseDescribedSubtopology(r, v), 'subtopologies');
+  m.globalStores = readArray(r, flex, 1, () => decodeStreamsGroupDescribeResponseGlobalStore(r, v), 'globalStores');
+  if (flex) {
+    const unknown = readTaggedFields(r, () => false);
+    if (unknown) m._unknownTaggedFields = unknown;
+  }
+  return m;
+}
+
 function defaultStreamsGroupDescribeResponseDescribedGroup(): StreamsGroupDescribeResponseDescribedGroup {
-  return { errorCode: 0, errorMessage: null, groupId: "", groupState: "", groupEpoch: 0, assignmentEpoch: 0, topology: null, members: [], authorizedOperations: -2147483648 };
+  return { errorCode: 0, errorMessage: null, groupId: "", groupState: "", groupEpoch: 0, assignmentEpoch: 0, topology: null, members: [], authorizedOperations: -2147483648, topologyDescription: null, topologyDescriptionStatus: 0, assignorName: null };
 }
 
 function encodeStreamsGroupDescribeResponseDescribedGroup(w: Writer, m: StreamsGroupDescribeResponseDescribedGroup, v: number): void {
@@ -1064,6 +1430,16 @@ function encodeStreamsGroupDescribeResponseDescribedGroup(w: Writer, m: StreamsG
     }
   }
   w.int32(m.authorizedOperations);
+  if (v === 1) {
+    if (true) { if (m.topologyDescription === null) { w.int8(-1); } else { w.int8(1); encodeStreamsGroupDescribeResponseTopologyDescription(w, m.topologyDescription, v); } }
+    else encodeStreamsGroupDescribeResponseTopologyDescription(w, nonNull(m.topologyDescription, 'topologyDescription', v), v);
+  }
+  if (v === 1) {
+    w.int8(m.topologyDescriptionStatus);
+  }
+  if (v === 1) {
+    if (flex) w.compactString(m.assignorName); else w.string(m.assignorName);
+  }
   if (flex) {
     const tagged: TaggedEntry[] = [];
     writeTaggedFields(w, tagged, m._unknownTaggedFields);
@@ -1082,6 +1458,9 @@ function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, v: number):
   m.topology = (true && r.int8() < 0 ? null : decodeStreamsGroupDescribeResponseTopology(r, v));
   m.members = readArray(r, flex, 1, () => decodeStreamsGroupDescribeResponseMember(r, v), 'members');
   m.authorizedOperations = r.int32();
+  m.topologyDescription = v === 1 ? (true && r.int8() < 0 ? null : decodeStreamsGroupDescribeResponseTopologyDescription(r, v)) : null;
+  m.topologyDescriptionStatus = v === 1 ? r.int8() : 0;
+  m.assignorName = v === 1 ? (flex ? r.compactNullableString() : r.nullableString()) : null;
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
     if (unknown) m._unknownTaggedFields = unknown;

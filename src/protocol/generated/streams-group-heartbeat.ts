@@ -9,7 +9,7 @@ export const StreamsGroupHeartbeatRequestMeta = {
   name: 'StreamsGroupHeartbeatRequest',
   apiKey: 88,
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 0,
 } as const;
@@ -17,189 +17,189 @@ export const StreamsGroupHeartbeatRequestMeta = {
 export const StreamsGroupHeartbeatRequestFlexible = (v: number): boolean => v >= 0;
 
 export interface StreamsGroupHeartbeatRequestChangelogTopicConfig {
-  /** config name; versions 0 */
+  /** config name; versions 0-1 */
   key: string;
-  /** config value; versions 0 */
+  /** config value; versions 0-1 */
   value: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestChangelogTopicInfo {
-  /** topic name; versions 0 */
+  /** topic name; versions 0-1 */
   name: string;
-  /** partition count wanted; 0 when any (always 0 for changelogs); versions 0 */
+  /** partition count wanted; 0 when any (always 0 for changelogs); versions 0-1 */
   partitions: number;
-  /** replication factor wanted; 0 for the broker default; versions 0 */
+  /** replication factor wanted; 0 for the broker default; versions 0-1 */
   replicationFactor: number;
-  /** topic configs to set; versions 0 */
+  /** topic configs to set; versions 0-1 */
   topicConfigs: StreamsGroupHeartbeatRequestChangelogTopicConfig[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestRepartitionTopicConfig {
-  /** config name; versions 0 */
+  /** config name; versions 0-1 */
   key: string;
-  /** config value; versions 0 */
+  /** config value; versions 0-1 */
   value: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestRepartitionTopicInfo {
-  /** topic name; versions 0 */
+  /** topic name; versions 0-1 */
   name: string;
-  /** partition count wanted; 0 when any; versions 0 */
+  /** partition count wanted; 0 when any; versions 0-1 */
   partitions: number;
-  /** replication factor wanted; 0 for the broker default; versions 0 */
+  /** replication factor wanted; 0 for the broker default; versions 0-1 */
   replicationFactor: number;
-  /** topic configs to set; versions 0 */
+  /** topic configs to set; versions 0-1 */
   topicConfigs: StreamsGroupHeartbeatRequestRepartitionTopicConfig[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestCopartitionGroup {
-  /** positions in sourceTopics above; versions 0 */
+  /** positions in sourceTopics above; versions 0-1 */
   sourceTopics: number[];
-  /** positions in sourceTopicRegex above; versions 0 */
+  /** positions in sourceTopicRegex above; versions 0-1 */
   sourceTopicRegex: number[];
-  /** positions in repartitionSourceTopics above; versions 0 */
+  /** positions in repartitionSourceTopics above; versions 0-1 */
   repartitionSourceTopics: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestSubtopology {
-  /** stable id of the sub-topology; versions 0 */
+  /** stable id of the sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** topics it reads; versions 0 */
+  /** topics it reads; versions 0-1 */
   sourceTopics: string[];
-  /** patterns of further topics it reads; versions 0 */
+  /** patterns of further topics it reads; versions 0-1 */
   sourceTopicRegex: string[];
-  /** changelog topics of its state stores, created by the broker; versions 0 */
+  /** changelog topics of its state stores, created by the broker; versions 0-1 */
   stateChangelogTopics: StreamsGroupHeartbeatRequestChangelogTopicInfo[];
-  /** repartition topics it writes; versions 0 */
+  /** repartition topics it writes; versions 0-1 */
   repartitionSinkTopics: string[];
-  /** repartition topics it reads, created by the broker; versions 0 */
+  /** repartition topics it reads, created by the broker; versions 0-1 */
   repartitionSourceTopics: StreamsGroupHeartbeatRequestRepartitionTopicInfo[];
-  /** sets of source topics that must share a partition count; versions 0 */
+  /** sets of source topics that must share a partition count; versions 0-1 */
   copartitionGroups: StreamsGroupHeartbeatRequestCopartitionGroup[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestTopology {
-  /** topology epoch; versions 0 */
+  /** topology epoch; versions 0-1 */
   epoch: number;
-  /** the application's sub-topologies; versions 0 */
+  /** the application's sub-topologies; versions 0-1 */
   subtopologies: StreamsGroupHeartbeatRequestSubtopology[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestActiveTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestStandbyTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestWarmupTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestEndpoint {
-  /** host name; versions 0 */
+  /** host name; versions 0-1 */
   host: string;
-  /** port; versions 0 */
+  /** port; versions 0-1 */
   port: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestClientTag {
-  /** tag name; versions 0 */
+  /** tag name; versions 0-1 */
   key: string;
-  /** tag value; versions 0 */
+  /** tag value; versions 0-1 */
   value: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestTaskOffset {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** partition; versions 0 */
+  /** partition; versions 0-1 */
   partition: number;
-  /** offset; versions 0 */
+  /** offset; versions 0-1 */
   offset: bigint;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequestTaskEndOffset {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** partition; versions 0 */
+  /** partition; versions 0-1 */
   partition: number;
-  /** offset; versions 0 */
+  /** offset; versions 0-1 */
   offset: bigint;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatRequest {
-  /** the streams group; versions 0 */
+  /** the streams group; versions 0-1 */
   groupId: string;
-  /** member id, chosen by the client and kept for the life of the process; versions 0 */
+  /** member id, chosen by the client and kept for the life of the process; versions 0-1 */
   memberId: string;
-  /** member's current epoch; 0 joins, -1 leaves, -2 a static member that will come back; versions 0 */
+  /** member's current epoch; 0 joins, -1 leaves, -2 a static member that will come back; versions 0-1 */
   memberEpoch: number;
-  /** latest endpoint-information epoch this client has seen; versions 0 */
+  /** latest endpoint-information epoch this client has seen; versions 0-1 */
   endpointInformationEpoch: number;
-  /** static membership id; null when unset or unchanged; versions 0 */
+  /** static membership id; null when unset or unchanged; versions 0-1 */
   instanceId: string | null;
-  /** member's rack; null when unset or unchanged; versions 0 */
+  /** member's rack; null when unset or unchanged; versions 0-1 */
   rackId: string | null;
-  /** longest time the coordinator waits for tasks to be given up; -1 when unchanged; versions 0 */
+  /** longest time the coordinator waits for tasks to be given up; -1 when unchanged; versions 0-1 */
   rebalanceTimeoutMs: number;
-  /** the application's topology; sent only when joining (epoch 0), else null; versions 0 */
+  /** the application's topology; sent only when joining (epoch 0), else null; versions 0-1 */
   topology: StreamsGroupHeartbeatRequestTopology | null;
-  /** active tasks the member owns; null when unchanged; versions 0 */
+  /** active tasks the member owns; null when unchanged; versions 0-1 */
   activeTasks: StreamsGroupHeartbeatRequestActiveTaskIds[] | null;
-  /** standby tasks the member owns; null when unchanged; versions 0 */
+  /** standby tasks the member owns; null when unchanged; versions 0-1 */
   standbyTasks: StreamsGroupHeartbeatRequestStandbyTaskIds[] | null;
-  /** warm-up tasks the member owns; null when unchanged; versions 0 */
+  /** warm-up tasks the member owns; null when unchanged; versions 0-1 */
   warmupTasks: StreamsGroupHeartbeatRequestWarmupTaskIds[] | null;
-  /** id of the Streams process this member belongs to; null when unchanged; versions 0 */
+  /** id of the Streams process this member belongs to; null when unchanged; versions 0-1 */
   processId: string | null;
-  /** endpoint for interactive queries; null when unchanged or unset; versions 0 */
+  /** endpoint for interactive queries; null when unchanged or unset; versions 0-1 */
   userEndpoint: StreamsGroupHeartbeatRequestEndpoint | null;
-  /** tags for rack-aware assignment; null when unchanged; versions 0 */
+  /** tags for rack-aware assignment; null when unchanged; versions 0-1 */
   clientTags: StreamsGroupHeartbeatRequestClientTag[] | null;
-  /** changelog offsets reached per task; null when unchanged; versions 0 */
+  /** changelog offsets reached per task; null when unchanged; versions 0-1 */
   taskOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null;
-  /** changelog end offsets per task; null when unchanged; versions 0 */
+  /** changelog end offsets per task; null when unchanged; versions 0-1 */
   taskEndOffsets: StreamsGroupHeartbeatRequestTaskEndOffset[] | null;
-  /** true asks every client of the group to shut down; versions 0 */
+  /** true asks every client of the group to shut down; versions 0-1 */
   shutdownApplication: boolean;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -823,7 +823,7 @@ export const StreamsGroupHeartbeatResponseMeta = {
   name: 'StreamsGroupHeartbeatResponse',
   apiKey: 88,
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 0,
 } as const;
@@ -831,107 +831,111 @@ export const StreamsGroupHeartbeatResponseMeta = {
 export const StreamsGroupHeartbeatResponseFlexible = (v: number): boolean => v >= 0;
 
 export interface StreamsGroupHeartbeatResponseStatus {
-  /** 0 stale topology, 1 missing source topics, 2 wrongly partitioned topics, 3 missing internal topics, 4 shutdown requested, 5 assignment delayed; versions 0 */
+  /** 0 stale topology, 1 missing source topics, 2 wrongly partitioned topics, 3 missing internal topics, 4 shutdown requested, 5 assignment delayed, 6 missing client tags (v1+); versions 0-1 */
   statusCode: number;
-  /** details, e.g. the topics concerned; versions 0 */
+  /** details, e.g. the topics concerned; versions 0-1 */
   statusDetail: string;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseActiveTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseStandbyTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseWarmupTaskIds {
-  /** sub-topology; versions 0 */
+  /** sub-topology; versions 0-1 */
   subtopologyId: string;
-  /** input partitions of that sub-topology; versions 0 */
+  /** input partitions of that sub-topology; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseEndpoint {
-  /** host name; versions 0 */
+  /** host name; versions 0-1 */
   host: string;
-  /** port; versions 0 */
+  /** port; versions 0-1 */
   port: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseActiveTopicPartition {
-  /** topic name; versions 0 */
+  /** topic name; versions 0-1 */
   topic: string;
-  /** partition numbers; versions 0 */
+  /** partition numbers; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseStandbyTopicPartition {
-  /** topic name; versions 0 */
+  /** topic name; versions 0-1 */
   topic: string;
-  /** partition numbers; versions 0 */
+  /** partition numbers; versions 0-1 */
   partitions: number[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponseEndpointToPartitions {
-  /** the member's query endpoint; versions 0 */
+  /** the member's query endpoint; versions 0-1 */
   userEndpoint: StreamsGroupHeartbeatResponseEndpoint;
-  /** partitions it holds through active tasks; versions 0 */
+  /** partitions it holds through active tasks; versions 0-1 */
   activePartitions: StreamsGroupHeartbeatResponseActiveTopicPartition[];
-  /** partitions it holds through standby tasks; versions 0 */
+  /** partitions it holds through standby tasks; versions 0-1 */
   standbyPartitions: StreamsGroupHeartbeatResponseStandbyTopicPartition[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface StreamsGroupHeartbeatResponse {
-  /** milliseconds the client was throttled for quota reasons; versions 0 */
+  /** milliseconds the client was throttled for quota reasons; versions 0-1 */
   throttleTimeMs: number;
-  /** 0 on success; versions 0 */
+  /** 0 on success; versions 0-1 */
   errorCode: number;
-  /** human-readable reason for errorCode; versions 0 */
+  /** human-readable reason for errorCode; versions 0-1 */
   errorMessage: string | null;
-  /** the member's id; versions 0 */
+  /** the member's id; versions 0-1 */
   memberId: string;
-  /** member's epoch after this heartbeat; versions 0 */
+  /** member's epoch after this heartbeat; versions 0-1 */
   memberEpoch: number;
-  /** how often the member should heartbeat, in milliseconds; versions 0 */
+  /** how often the member should heartbeat, in milliseconds; versions 0-1 */
   heartbeatIntervalMs: number;
-  /** largest lag at which a warm-up task counts as caught up; versions 0 */
-  acceptableRecoveryLag: number;
-  /** how often the member should report task offsets, in milliseconds; versions 0 */
+  /** largest lag at which a warm-up task counts as caught up (old 32-bit form); versions 0 */
+  acceptableRecoveryLagLegacy: number;
+  /** how often the member should report task offsets, in milliseconds; versions 0-1 */
   taskOffsetIntervalMs: number;
-  /** conditions currently holding for the group; null when unchanged; versions 0 */
+  /** largest lag at which a warm-up task counts as caught up, -1 when not configured; versions 1 */
+  acceptableRecoveryLag: bigint;
+  /** conditions currently holding for the group; versions 0-1 */
   status: StreamsGroupHeartbeatResponseStatus[] | null;
-  /** active tasks assigned; null when unchanged; versions 0 */
+  /** active tasks assigned; null when unchanged; versions 0-1 */
   activeTasks: StreamsGroupHeartbeatResponseActiveTaskIds[] | null;
-  /** standby tasks assigned; null when unchanged; versions 0 */
+  /** standby tasks assigned; null when unchanged; versions 0-1 */
   standbyTasks: StreamsGroupHeartbeatResponseStandbyTaskIds[] | null;
-  /** warm-up tasks assigned; null when unchanged; versions 0 */
+  /** warm-up tasks assigned; null when unchanged; versions 0-1 */
   warmupTasks: StreamsGroupHeartbeatResponseWarmupTaskIds[] | null;
-  /** epoch of the endpoint information below; versions 0 */
+  /** true when the client should send its topology description (StreamsGroupTopologyDescriptionUpdate); versions 1 */
+  topologyDescriptionRequired: boolean;
+  /** epoch of the endpoint information below; versions 0-1 */
   endpointInformationEpoch: number;
-  /** which partitions each group member serves, for interactive queries; null when unchanged; versions 0 */
+  /** which partitions each group member serves, for interactive queries; null when unchanged; versions 0-1 */
   partitionsByUserEndpoint: StreamsGroupHeartbeatResponseEndpointToPartitions[] | null;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -1204,7 +1208,7 @@ function decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r: Reader, v: n
 }
 
 export function defaultStreamsGroupHeartbeatResponse(): StreamsGroupHeartbeatResponse {
-  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: "", memberEpoch: 0, heartbeatIntervalMs: 0, acceptableRecoveryLag: 0, taskOffsetIntervalMs: 0, status: null, activeTasks: null, standbyTasks: null, warmupTasks: null, endpointInformationEpoch: 0, partitionsByUserEndpoint: null };
+  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: "", memberEpoch: 0, heartbeatIntervalMs: 0, acceptableRecoveryLagLegacy: 0, taskOffsetIntervalMs: 0, acceptableRecoveryLag: -1n, status: [], activeTasks: null, standbyTasks: null, warmupTasks: null, topologyDescriptionRequired: false, endpointInformationEpoch: 0, partitionsByUserEndpoint: null };
 }
 
 export function encodeStreamsGroupHeartbeatResponse(w: Writer, m: StreamsGroupHeartbeatResponse, v: number): void {
@@ -1215,8 +1219,13 @@ export function encodeStreamsGroupHeartbeatResponse(w: Writer, m: StreamsGroupHe
   if (flex) w.compactString(nonNull(m.memberId, 'memberId', v)); else w.string(nonNull(m.memberId, 'memberId', v));
   w.int32(m.memberEpoch);
   w.int32(m.heartbeatIntervalMs);
-  w.int32(m.acceptableRecoveryLag);
+  if (v === 0) {
+    w.int32(m.acceptableRecoveryLagLegacy);
+  }
   w.int32(m.taskOffsetIntervalMs);
+  if (v === 1) {
+    w.int64(m.acceptableRecoveryLag);
+  }
   {
     const a_status = m.status;
     if (a_status === null) { if (!(true)) nonNull(null, 'status', v); if (flex) w.uvarint(0); else w.int32(-1); }
@@ -1253,6 +1262,9 @@ export function encodeStreamsGroupHeartbeatResponse(w: Writer, m: StreamsGroupHe
       for (let i = 0; i < n; i++) encodeStreamsGroupHeartbeatResponseWarmupTaskIds(w, a_warmupTasks![i], v);
     }
   }
+  if (v === 1) {
+    w.bool(m.topologyDescriptionRequired);
+  }
   w.int32(m.endpointInformationEpoch);
   {
     const a_partitionsByUserEndpoint = m.partitionsByUserEndpoint;
@@ -1278,12 +1290,14 @@ export function decodeStreamsGroupHeartbeatResponse(r: Reader, v: number): Strea
   m.memberId = (flex ? r.compactString() : r.string());
   m.memberEpoch = r.int32();
   m.heartbeatIntervalMs = r.int32();
-  m.acceptableRecoveryLag = r.int32();
+  m.acceptableRecoveryLagLegacy = v === 0 ? r.int32() : 0;
   m.taskOffsetIntervalMs = r.int32();
+  m.acceptableRecoveryLag = v === 1 ? r.int64() : -1n;
   m.status = readNullableArray(r, flex, 1, () => decodeStreamsGroupHeartbeatResponseStatus(r, v), 'status', true);
   m.activeTasks = readNullableArray(r, flex, 1, () => decodeStreamsGroupHeartbeatResponseActiveTaskIds(r, v), 'activeTasks', true);
   m.standbyTasks = readNullableArray(r, flex, 1, () => decodeStreamsGroupHeartbeatResponseStandbyTaskIds(r, v), 'standbyTasks', true);
   m.warmupTasks = readNullableArray(r, flex, 1, () => decodeStreamsGroupHeartbeatResponseWarmupTaskIds(r, v), 'warmupTasks', true);
+  m.topologyDescriptionRequired = v === 1 ? r.bool() : false;
   m.endpointInformationEpoch = r.int32();
   m.partitionsByUserEndpoint = readNullableArray(r, flex, 1, () => decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r, v), 'partitionsByUserEndpoint', true);
   if (flex) {

@@ -3,13 +3,13 @@
 import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { readArray } from '../primitives/arrays';
-import { writeTaggedFields, readTaggedFields, nonNull, type UnknownTaggedField, type TaggedEntry } from '../primitives/tagged';
+import { writeTaggedFields, readTaggedFields, nonNull, ZERO_UUID, type UnknownTaggedField, type TaggedEntry } from '../primitives/tagged';
 
 export const TxnOffsetCommitRequestMeta = {
   name: 'TxnOffsetCommitRequest',
   apiKey: 28,
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 3,
 } as const;
@@ -17,13 +17,13 @@ export const TxnOffsetCommitRequestMeta = {
 export const TxnOffsetCommitRequestFlexible = (v: number): boolean => v >= 3;
 
 export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
-  /** partition number; versions 0-5 */
+  /** partition number; versions 0-6 */
   partitionIndex: number;
-  /** offset to commit; versions 0-5 */
+  /** offset to commit; versions 0-6 */
   committedOffset: bigint;
-  /** leader epoch of the last record consumed, -1 when unknown; versions 2-5 */
+  /** leader epoch of the last record consumed, -1 when unknown; versions 2-6 */
   committedLeaderEpoch: number;
-  /** free-form data the client stores with the offset; versions 0-5 */
+  /** free-form data the client stores with the offset; versions 0-6 */
   committedMetadata: string | null;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -32,28 +32,30 @@ export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
 export interface TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
   /** topic name; versions 0-5 */
   name: string;
-  /** offsets to commit for that topic; versions 0-5 */
+  /** topic id; versions 6 */
+  topicId: string;
+  /** offsets to commit for that topic; versions 0-6 */
   partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface TxnOffsetCommitRequest {
-  /** transactional id owning the transaction; versions 0-5 */
+  /** transactional id owning the transaction; versions 0-6 */
   transactionalId: string;
-  /** consumer group the offsets belong to; versions 0-5 */
+  /** consumer group the offsets belong to; versions 0-6 */
   groupId: string;
-  /** producer id currently bound to that transactional id; versions 0-5 */
+  /** producer id currently bound to that transactional id; versions 0-6 */
   producerId: bigint;
-  /** epoch of that producer id; versions 0-5 */
+  /** epoch of that producer id; versions 0-6 */
   producerEpoch: number;
-  /** group generation the committing member belongs to; versions 3-5 */
+  /** group generation (classic protocol) or member epoch (consumer protocol) of the committer; versions 3-6 */
   generationId: number;
-  /** member id given by the group coordinator; versions 3-5 */
+  /** member id given by the group coordinator; versions 3-6 */
   memberId: string;
-  /** static member id set by the user, if any; versions 3-5 */
+  /** static member id set by the user, if any; versions 3-6 */
   groupInstanceId: string | null;
-  /** offsets to commit, grouped by topic; versions 0-5 */
+  /** offsets to commit, grouped by topic; versions 0-6 */
   topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -92,12 +94,17 @@ function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, 
 }
 
 function defaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
-  return { name: "", partitions: [] };
+  return { name: "", topicId: ZERO_UUID, partitions: [] };
 }
 
 function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, m: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic, v: number): void {
   const flex = v >= 3;
-  if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  if (v <= 5) {
+    if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  }
+  if (v === 6) {
+    w.uuid(m.topicId);
+  }
   {
     const a_partitions = m.partitions;
     if (a_partitions === null) nonNull(null, 'partitions', v);
@@ -116,7 +123,8 @@ function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, m: T
 function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
   const flex = v >= 3;
   const m = {} as TxnOffsetCommitRequestTxnOffsetCommitRequestTopic;
-  m.name = (flex ? r.compactString() : r.string());
+  m.name = v <= 5 ? (flex ? r.compactString() : r.string()) : "";
+  m.topicId = v === 6 ? r.uuid() : ZERO_UUID;
   m.partitions = readArray(r, flex, 1, () => decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r, v), 'partitions');
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
@@ -181,7 +189,7 @@ export const TxnOffsetCommitResponseMeta = {
   name: 'TxnOffsetCommitResponse',
   apiKey: 28,
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   /** First flexible version, or -1 when no version is flexible. */
   flexibleFrom: 3,
 } as const;
@@ -189,9 +197,9 @@ export const TxnOffsetCommitResponseMeta = {
 export const TxnOffsetCommitResponseFlexible = (v: number): boolean => v >= 3;
 
 export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
-  /** partition number; versions 0-5 */
+  /** partition number; versions 0-6 */
   partitionIndex: number;
-  /** 0 when the offset was accepted; versions 0-5 */
+  /** 0 when the offset was accepted; versions 0-6 */
   errorCode: number;
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -200,16 +208,18 @@ export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
 export interface TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
   /** topic name; versions 0-5 */
   name: string;
-  /** outcome per partition; versions 0-5 */
+  /** topic id; versions 6 */
+  topicId: string;
+  /** outcome per partition; versions 0-6 */
   partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
 }
 
 export interface TxnOffsetCommitResponse {
-  /** milliseconds the client was throttled for quota reasons; versions 0-5 */
+  /** milliseconds the client was throttled for quota reasons; versions 0-6 */
   throttleTimeMs: number;
-  /** outcome per topic; versions 0-5 */
+  /** outcome per topic; versions 0-6 */
   topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[];
   /** Tagged fields this codec did not recognise, kept for re-encoding. */
   _unknownTaggedFields?: UnknownTaggedField[];
@@ -242,12 +252,17 @@ function decodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader
 }
 
 function defaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
-  return { name: "", partitions: [] };
+  return { name: "", topicId: ZERO_UUID, partitions: [] };
 }
 
 function encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, m: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic, v: number): void {
   const flex = v >= 3;
-  if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  if (v <= 5) {
+    if (flex) w.compactString(nonNull(m.name, 'name', v)); else w.string(nonNull(m.name, 'name', v));
+  }
+  if (v === 6) {
+    w.uuid(m.topicId);
+  }
   {
     const a_partitions = m.partitions;
     if (a_partitions === null) nonNull(null, 'partitions', v);
@@ -266,7 +281,8 @@ function encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, m:
 function decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
   const flex = v >= 3;
   const m = {} as TxnOffsetCommitResponseTxnOffsetCommitResponseTopic;
-  m.name = (flex ? r.compactString() : r.string());
+  m.name = v <= 5 ? (flex ? r.compactString() : r.string()) : "";
+  m.topicId = v === 6 ? r.uuid() : ZERO_UUID;
   m.partitions = readArray(r, flex, 1, () => decodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r, v), 'partitions');
   if (flex) {
     const unknown = readTaggedFields(r, () => false);
