@@ -12,11 +12,18 @@ export interface TimerHandle {
   unref?(): unknown;
 }
 
+/** Longest delay Node's timers accept; longer ones (Kafka's Long.MAX_VALUE intervals) mean "never". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const NEVER_FIRES: TimerHandle = { unref: () => undefined };
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  // Node would fire an overlong timeout after 1 ms (TimeoutOverflowWarning); it must never fire.
+  setTimeout: (fn, ms) => (ms > MAX_TIMER_MS ? NEVER_FIRES : setTimeout(fn, ms)),
+  clearTimeout: (h) => {
+    if (h !== NEVER_FIRES) clearTimeout(h as NodeJS.Timeout);
+  },
 };
 
 /** A clock that only moves when told to; timers fire in due order as time advances. */

@@ -1,0 +1,150 @@
+/**
+ * The composition root: builds a broker from its config — log manager, metadata store, topic
+ * lifecycle, handlers, network — and starts and stops it in the right order.
+ *
+ * Start: open metadata (cluster id, topics) → open logs (recovery if the last shutdown was
+ * unclean) → create logs the metadata has but the dirs lack → register handlers → bind
+ * listeners. Stop: stop accepting and let in-flight requests finish → flush and close logs,
+ * writing checkpoints and the clean-shutdown marker.
+ */
+import * as os from 'node:os';
+import { BrokerConfig, withDynamicConfigs } from '../config';
+import { LocalMetadataStore } from '../cluster/local-metadata-store';
+import type { BrokerEndpoint, BrokerInfo } from '../cluster/metadata-store';
+import { nodeLogFs, type LogFs } from '../log/log-fs';
+import { LogManager } from '../log/log-manager';
+import { SocketServer, type BoundListener } from '../network';
+import { TopicManager } from '../replication/topic-manager';
+import { systemClock, type Clock } from '../util/clock';
+import { logger as componentLogger, type Logger } from '../util/logger';
+import { HandlerRegistry } from './handler-registry';
+import { registerHandlers } from './handlers';
+import { RequestDispatcher } from './request-dispatcher';
+import type { BrokerServices } from './services';
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  clock?: Clock;
+  fs?: LogFs;
+  logger?: Logger;
+}
+
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
+
+export class Broker {
+  private constructor(
+    readonly services: BrokerServices,
+    private readonly server: SocketServer,
+    private readonly logs: LogManager,
+    readonly listeners: readonly BoundListener[],
+    private readonly advertised: readonly BrokerEndpoint[],
+    private readonly log: Logger,
+  ) {}
+
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const started = performance.now();
+    const clock = opts.clock ?? systemClock;
+    const fs = opts.fs ?? nodeLogFs;
+    const log = opts.logger ?? componentLogger('broker');
+    let config = opts.config;
+    const nodeId = config.nodeId;
+    const logDirs = [...config.logDirs];
+
+    // The advertised endpoints are known only once the listeners are bound (port 0).
+    let advertised: BrokerEndpoint[] = [];
+    const brokerInfo = (): BrokerInfo => ({ nodeId, rack: config.get('broker.rack') ?? null, endpoints: advertised });
+    const configuredClusterId = config.get('cluster.id');
+    const metadata = await LocalMetadataStore.open({ fs, logDirs, nodeId, broker: brokerInfo, clusterId: configuredClusterId ?? undefined });
+    config = withDynamicConfigs(config, { dynamicDefault: metadata.dynamicBrokerConfigs('cluster'), dynamicBroker: metadata.dynamicBrokerConfigs('node') });
+
+    let topics: TopicManager | undefined;
+    const logs = new LogManager({
+      logDirs,
+      fs,
+      clock,
+      defaultConfig: undefined,
+      configForTopic: (name) => {
+        const t = metadata.topic(name);
+        return t && topics ? topics.logConfigFor(t) : undefined;
+      },
+      retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
+      flushCheckIntervalMs: config.get('log.flush.scheduler.interval.ms'),
+      recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
+      logStartOffsetCheckpointIntervalMs: config.get('log.flush.start.offset.checkpoint.interval.ms'),
+      recoveryConcurrency: config.get('num.recovery.threads.per.data.dir'),
+    });
+    topics = new TopicManager(metadata, logs, () => config, componentLogger('topics'));
+    await logs.startup();
+    await topics.startup();
+
+    const services: BrokerServices = {
+      config: () => config,
+      clock,
+      metadata,
+      logs,
+      topics,
+    };
+    metadata.onChange((c) => {
+      if (c.kind !== 'broker-configs-changed') return;
+      config = withDynamicConfigs(opts.config, { dynamicDefault: metadata.dynamicBrokerConfigs('cluster'), dynamicBroker: metadata.dynamicBrokerConfigs('node') });
+      topics!.reapplyConfigs();
+    });
+
+    const registry = new HandlerRegistry();
+    registerHandlers(registry, services);
+    const dispatcher = new RequestDispatcher(registry, componentLogger('requests'));
+    const server = new SocketServer(dispatcher, {
+      listeners: config.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port, securityProtocol: l.securityProtocol })),
+      socketRequestMaxBytes: config.get('socket.request.max.bytes'),
+      queuedMaxRequests: config.get('queued.max.requests'),
+      connectionsMaxIdleMs: config.get('connections.max.idle.ms'),
+      clock,
+      logger: componentLogger('network'),
+    });
+    let bound: BoundListener[];
+    try {
+      bound = [...(await server.start())];
+    } catch (e) {
+      await logs.shutdown();
+      throw e;
+    }
+    advertised = advertisedEndpoints(config, bound);
+    const broker = new Broker(services, server, logs, bound, advertised, log);
+    log.info(
+      { nodeId, clusterId: metadata.clusterId, logDirs, listeners: advertised, startupMs: Math.round(performance.now() - started) },
+      `Tributary broker ${nodeId} ready on ${broker.bootstrap}`,
+    );
+    return broker;
+  }
+
+  /** `host:port` of the first advertised listener: what a client puts in bootstrap.servers. */
+  get bootstrap(): string {
+    const e = this.advertised[0];
+    return `${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`;
+  }
+
+  get clusterId(): string {
+    return this.services.metadata.clusterId;
+  }
+
+  /** Graceful stop: in-flight requests finish, logs are flushed, the clean-shutdown marker is written. */
+  async stop(): Promise<void> {
+    const report = await this.server.shutdown();
+    await this.logs.shutdown();
+    this.log.info({ ...report }, 'broker stopped');
+  }
+}
+
+/**
+ * Kafka's rule: advertised.listeners when set, else the listeners; a listener with a wildcard
+ * host advertises the machine's host name; port 0 is replaced by the bound port.
+ */
+function advertisedEndpoints(config: BrokerConfig, bound: readonly BoundListener[]): BrokerEndpoint[] {
+  const configured = config.advertisedListeners.length ? config.advertisedListeners : config.listeners;
+  return configured.map((l) => {
+    const b = bound.find((x) => x.name.toUpperCase() === l.name.toUpperCase());
+    const host = WILDCARD_HOSTS.has(l.host) ? (b && !WILDCARD_HOSTS.has(b.host) ? b.host : os.hostname()) : l.host;
+    const port = l.port === 0 && b ? b.port : l.port;
+    return { listenerName: l.name, host, port, securityProtocol: l.securityProtocol };
+  });
+}

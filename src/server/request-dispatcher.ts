@@ -1,0 +1,104 @@
+/**
+ * Turns request frames into handler calls and handler results into response frames; the one
+ * place where internal errors become wire error codes.
+ *
+ * Kafka's behaviour, followed here:
+ * - ApiVersions at a version the broker does not know is answered in the v0 layout with
+ *   UNSUPPORTED_VERSION and the supported ranges (KIP-511), so the client can pick a version.
+ * - Any other API key or version the broker does not serve, and any request that cannot be
+ *   parsed, closes the connection (Kafka's request parsing throws InvalidRequestException and
+ *   the processor closes the channel); the reason is logged.
+ * - A handler that fails as a whole answers with its error response carrying the mapped code.
+ */
+import type { ConnectionContext, RequestHandler, ResponsePayload } from '../network';
+import { ErrorCode } from '../protocol/error-codes';
+import { toErrorCode } from '../protocol/kafka-errors';
+import { API_VERSIONS_KEY, decodeRequestHeaderOf, encodeResponse, readPreamble } from '../protocol/frame';
+import { API_SPECS } from '../protocol/generated';
+import { encodeApiVersionsResponse } from '../protocol/generated/api-versions';
+import { encodeResponseHeader } from '../protocol/generated/response-header';
+import { MalformedMessageError } from '../protocol/primitives/errors';
+import { Writer } from '../protocol/primitives/writer';
+import type { Logger } from '../util/logger';
+import type { RequestContext } from './handler';
+import type { HandlerRegistry } from './handler-registry';
+
+export class RequestDispatcher implements RequestHandler {
+  constructor(
+    private readonly registry: HandlerRegistry,
+    private readonly log: Logger,
+  ) {}
+
+  handle(frame: Buffer, conn: ConnectionContext): Promise<ResponsePayload> | ResponsePayload {
+    let pre;
+    try {
+      pre = readPreamble(frame);
+    } catch (e) {
+      return this.reject(conn, `unreadable request header: ${(e as Error).message}`);
+    }
+    const handler = this.registry.get(pre.apiKey);
+    const supported = handler !== undefined && pre.apiVersion >= handler.minVersion && pre.apiVersion <= handler.maxVersion;
+    if (!supported) {
+      if (pre.apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(pre.correlationId);
+      const name = API_SPECS.get(pre.apiKey)?.name ?? `unknown API key ${pre.apiKey}`;
+      const range = handler ? ` (supported: v${handler.minVersion}-v${handler.maxVersion})` : ' (not served by this broker)';
+      return this.reject(conn, `${name} v${pre.apiVersion} is not supported${range}`);
+    }
+
+    let ctx: RequestContext;
+    let req: unknown;
+    try {
+      const { header, body } = decodeRequestHeaderOf(frame);
+      req = API_SPECS.get(pre.apiKey)!.request.decode(body, pre.apiVersion);
+      if (body.remaining !== 0) body.fail(`${body.remaining} unexpected bytes after the request body`);
+      ctx = { header, apiVersion: pre.apiVersion, clientId: header.clientId, connection: conn, log: this.log };
+    } catch (e) {
+      if (e instanceof MalformedMessageError) {
+        return this.reject(conn, `malformed ${API_SPECS.get(pre.apiKey)!.name} v${pre.apiVersion} request: ${e.message}`);
+      }
+      throw e;
+    }
+
+    const respond = (body: unknown): ResponsePayload =>
+      body === null ? null : encodeResponse(pre.apiKey, pre.apiVersion, pre.correlationId, body);
+    const fail = (e: unknown): ResponsePayload => {
+      const code = toErrorCode(e);
+      const level = code === ErrorCode.UNKNOWN_SERVER_ERROR ? 'error' : 'warn';
+      this.log[level]({ err: e, apiKey: pre.apiKey, apiVersion: pre.apiVersion, clientId: ctx.clientId }, 'request failed');
+      return respond(handler.errorResponse(req, code, ctx));
+    };
+    try {
+      const result = handler.handle(req, ctx);
+      if (result instanceof Promise) return result.then(respond, fail);
+      return respond(result);
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
+  private reject(conn: ConnectionContext, reason: string): null {
+    this.log.warn({ connection: conn.connectionId, clientAddress: conn.remoteAddress }, `closing connection: ${reason}`);
+    conn.close();
+    return null;
+  }
+
+  /** ApiVersions v0 layout with UNSUPPORTED_VERSION, header v0, whatever version was asked. */
+  private unsupportedApiVersions(correlationId: number): Buffer[] {
+    const w = new Writer();
+    encodeResponseHeader(w, { correlationId }, 0);
+    encodeApiVersionsResponse(
+      w,
+      {
+        errorCode: ErrorCode.UNSUPPORTED_VERSION,
+        apiKeys: this.registry.versions().map((r) => ({ apiKey: r.apiKey, minVersion: r.minVersion, maxVersion: r.maxVersion })),
+        throttleTimeMs: 0,
+        supportedFeatures: [],
+        finalizedFeaturesEpoch: -1n,
+        finalizedFeatures: [],
+        zkMigrationReady: false,
+      },
+      0,
+    );
+    return w.toBuffers();
+  }
+}
