@@ -25,6 +25,22 @@ export const LOG_OVERHEAD = 12;
 export const MAGIC_OFFSET = 16;
 export const CRC_OFFSET = 17;
 export const ATTRIBUTES_OFFSET = 21;
+export const LAST_OFFSET_DELTA_OFFSET = 23;
+export const BASE_TIMESTAMP_OFFSET = 27;
+export const MAX_TIMESTAMP_OFFSET = 35;
+export const RECORD_COUNT_OFFSET = 57;
+export const CURRENT_MAGIC = 2;
+
+/** Kafka's -1 sentinels (RecordBatch.NO_*). */
+export const NO_TIMESTAMP = -1;
+export const NO_PRODUCER_ID = -1n;
+export const NO_PRODUCER_EPOCH = -1;
+export const NO_SEQUENCE = -1;
+export const NO_PARTITION_LEADER_EPOCH = -1;
+
+/** Attribute bit 3. */
+export const TimestampType = { CREATE_TIME: 0, LOG_APPEND_TIME: 1 } as const;
+export type TimestampType = (typeof TimestampType)[keyof typeof TimestampType];
 
 export const Attr = {
   COMPRESSION_MASK: 0x07,
@@ -86,6 +102,36 @@ export const setBaseOffset = (buf: Buffer, off: number, baseOffset: bigint): voi
 export const setPartitionLeaderEpoch = (buf: Buffer, off: number, epoch: number): void => {
   buf.writeInt32BE(epoch, off + 12);
 };
+
+export const compressionOf = (attributes: number): number => attributes & Attr.COMPRESSION_MASK;
+export const timestampTypeOf = (attributes: number): TimestampType =>
+  attributes & Attr.TIMESTAMP_TYPE ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
+export const isTransactional = (attributes: number): boolean => (attributes & Attr.TRANSACTIONAL) !== 0;
+export const isControl = (attributes: number): boolean => (attributes & Attr.CONTROL) !== 0;
+export const hasDeleteHorizon = (attributes: number): boolean => (attributes & Attr.DELETE_HORIZON) !== 0;
+
+/** Fields of a header to write; batchLength and crc are derived. */
+export type BatchHeaderFields = Omit<BatchHeader, 'batchLength' | 'crc' | 'magic'>;
+
+/**
+ * Writes a complete 61-byte header at `off` for a batch of `size` total bytes whose records are
+ * already in place after it, then computes the CRC.
+ */
+export function writeBatchHeader(buf: Buffer, off: number, size: number, h: BatchHeaderFields): void {
+  buf.writeBigInt64BE(h.baseOffset, off);
+  buf.writeInt32BE(size - LOG_OVERHEAD, off + 8);
+  buf.writeInt32BE(h.partitionLeaderEpoch, off + 12);
+  buf.writeInt8(CURRENT_MAGIC, off + MAGIC_OFFSET);
+  buf.writeInt16BE(h.attributes, off + ATTRIBUTES_OFFSET);
+  buf.writeInt32BE(h.lastOffsetDelta, off + LAST_OFFSET_DELTA_OFFSET);
+  buf.writeBigInt64BE(h.baseTimestamp, off + BASE_TIMESTAMP_OFFSET);
+  buf.writeBigInt64BE(h.maxTimestamp, off + MAX_TIMESTAMP_OFFSET);
+  buf.writeBigInt64BE(h.producerId, off + 43);
+  buf.writeInt16BE(h.producerEpoch, off + 51);
+  buf.writeInt32BE(h.baseSequence, off + 53);
+  buf.writeInt32BE(h.recordCount, off + RECORD_COUNT_OFFSET);
+  buf.writeUInt32BE(computeBatchCrc(buf, off, size), off + CRC_OFFSET);
+}
 
 /** Recomputes and stores the CRC after a change to a CRC-covered field. */
 export const rewriteCrc = (buf: Buffer, off: number): void => {
