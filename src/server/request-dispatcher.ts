@@ -9,6 +9,7 @@
  *   parsed, closes the connection (Kafka's request parsing throws InvalidRequestException and
  *   the processor closes the channel); the reason is logged.
  * - A handler that fails as a whole answers with its error response carrying the mapped code.
+ * - A request sees the effects of every earlier request on its connection (connection-sequencer.ts).
  */
 import type { ConnectionContext, RequestHandler, ResponsePayload } from '../network';
 import { ErrorCode } from '../protocol/error-codes';
@@ -22,8 +23,11 @@ import { Writer } from '../protocol/primitives/writer';
 import type { Logger } from '../util/logger';
 import type { RequestContext } from './handler';
 import type { HandlerRegistry } from './handler-registry';
+import { ConnectionSequencer } from './connection-sequencer';
 
 export class RequestDispatcher implements RequestHandler {
+  private readonly sequencer = new ConnectionSequencer();
+
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly log: Logger,
@@ -67,8 +71,9 @@ export class RequestDispatcher implements RequestHandler {
       this.log[level]({ err: e, apiKey: pre.apiKey, apiVersion: pre.apiVersion, clientId: ctx.clientId }, 'request failed');
       return respond(handler.errorResponse(req, code, ctx));
     };
+    const run = (): unknown => handler.handle(req, ctx);
     try {
-      const result = handler.handle(req, ctx);
+      const result = this.sequencer.run(conn, pre.apiKey, run);
       if (result instanceof Promise) return result.then(respond, fail);
       return respond(result);
     } catch (e) {
