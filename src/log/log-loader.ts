@@ -11,6 +11,12 @@
  *     (length, magic, CRC, increasing offsets), its indexes rebuilt and the file truncated after
  *     its last valid batch; if a segment had to be truncated, all later segments are deleted.
  *  4. The leader-epoch cache is loaded, extended by the recovered batches and cut to the log.
+ *  5. Producer state (Kafka: LogLoader + rebuildProducerState): the snapshot files are listed;
+ *     recovery first brings the state to the first segment it scans (latest snapshot at or
+ *     below it, then the log), then replays every recovered batch, rebuilding each recovered
+ *     segment's transaction index, and writes a snapshot after each segment. Finally stray
+ *     snapshots are removed and the state is brought to the log end offset (after a clean
+ *     shutdown, from the snapshot written at close: nothing to replay).
  */
 import { Clock } from '../util/clock';
 import { logger } from '../util/logger';
@@ -22,8 +28,10 @@ import { LogConfig } from './log-config';
 import { LogFs, joinPath } from './log-fs';
 import { Log, LogDeps, floorSegment, segmentSettingsOf } from './log';
 import { offsetFileStem } from './offsets';
+import { DEFAULT_PRODUCER_STATE_CONFIG, ProducerStateManager } from './producer-state-manager';
+import { applyLoggedBatch, rebuildProducerState } from './producer-state-rebuild';
 import { DELETED_SUFFIX, LogSegment, SEGMENT_FILE_SUFFIXES, SegmentFile } from './segment';
-import { TopicPartition } from './topic-partition';
+import { TopicPartition, tpKey } from './topic-partition';
 
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
@@ -55,6 +63,7 @@ export async function openLog(fsys: LogFs, clock: Clock, opts: OpenLogOptions, d
   const names = await fsys.readdir(opts.dir);
   const logBases = new Set<number>();
   const swaps: number[] = [];
+  const indexSwaps: string[] = [];
   const others = new Map<number, string[]>();
   for (const name of names) {
     const path = joinPath(opts.dir, name);
@@ -67,12 +76,15 @@ export async function openLog(fsys: LogFs, clock: Clock, opts: OpenLogOptions, d
     const base = Number(m[1]);
     if (m[3] === SWAP_SUFFIX) {
       if (m[2] === SegmentFile.LOG) swaps.push(base);
+      else indexSwaps.push(path);
       continue;
     }
     if (m[2] === SegmentFile.LOG) logBases.add(base);
     else others.set(base, [...(others.get(base) ?? []), path]);
   }
   for (const base of swaps) await completeSwap(fsys, opts.dir, base, logBases, settings.maxBatchSize);
+  // Index swaps left over (their .log.swap never appeared: a crash before the commit rename).
+  for (const path of indexSwaps) await fsys.unlink(path).catch(() => undefined);
   // Index files whose .log is gone.
   for (const [base, paths] of others) {
     if (!logBases.has(base)) for (const p of paths) await fsys.unlink(p).catch(() => undefined);
@@ -106,6 +118,14 @@ export async function openLog(fsys: LogFs, clock: Clock, opts: OpenLogOptions, d
   let logStartOffset = opts.logStartOffset;
   let recoveryPoint = opts.recoveryPoint;
   let logEndOffset: number;
+  const producers = new ProducerStateManager(
+    fsys,
+    opts.dir,
+    tpKey(opts.tp),
+    { ...DEFAULT_PRODUCER_STATE_CONFIG, ...deps.producerState },
+    clock,
+  );
+  await producers.loadSnapshotList(names);
 
   if (segments.length === 0) {
     const seg = await LogSegment.create(fsys, opts.dir, logStartOffset, settings, clock.now());
@@ -113,16 +133,21 @@ export async function openLog(fsys: LogFs, clock: Clock, opts: OpenLogOptions, d
     recoveryPoint = logStartOffset;
     logEndOffset = logStartOffset;
     epochCache.clear();
-  } else if (opts.hadCleanShutdown) {
-    const active = segments[segments.length - 1]!;
-    let next = await active.readNextOffset();
-    if (next === null) {
-      log.warn({ segment: active.logPath }, 'active segment tail does not parse after a clean shutdown; recovering it');
-      next = (await active.recover((b) => epochCache.assign(b.partitionLeaderEpoch, b.baseOffset))).nextOffset;
-    }
-    logEndOffset = next;
   } else {
-    logEndOffset = await recoverSegments(segments, recoveryPoint, epochCache, log);
+    // Recovery rebuilds a corrupt transaction index (with the producer state it needs).
+    const corruptTxnIndexAt = await firstCorruptTxnIndex(fsys, segments, names, log);
+    const active = segments[segments.length - 1]!;
+    const next = opts.hadCleanShutdown && corruptTxnIndexAt === null ? await active.readNextOffset() : null;
+    if (next !== null) {
+      logEndOffset = next;
+    } else {
+      let from = Math.min(recoveryPoint, corruptTxnIndexAt ?? Infinity);
+      if (opts.hadCleanShutdown) {
+        from = corruptTxnIndexAt ?? active.baseOffset;
+        log.warn({ from }, 'clean shutdown, but a segment tail or transaction index does not parse; recovering from there');
+      }
+      logEndOffset = await recoverSegments(fsys, segments, { recoveryPoint: from, logStartOffset, nowMs: clock.now() }, epochCache, producers, log);
+    }
   }
 
   // Drop deleted-tail segments from the list (recoverSegments may have removed some).
@@ -139,6 +164,7 @@ export async function openLog(fsys: LogFs, clock: Clock, opts: OpenLogOptions, d
     live.push(await LogSegment.create(fsys, opts.dir, logStartOffset, settings, clock.now()));
     logEndOffset = logStartOffset;
     epochCache.clear();
+    await producers.truncateFullyAndStartAt(logStartOffset);
   }
   logStartOffset = Math.max(logStartOffset, live[0]!.baseOffset);
   recoveryPoint = opts.hadCleanShutdown ? logEndOffset : Math.min(Math.max(recoveryPoint, logStartOffset), logEndOffset);
@@ -146,26 +172,57 @@ export async function openLog(fsys: LogFs, clock: Clock, opts: OpenLogOptions, d
   epochCache.truncateFromStart(logStartOffset);
   if (epochCache.isDirty) await epochCache.persist();
 
+  await producers.removeStraySnapshots(live.map((s) => s.baseOffset));
+  await rebuildProducerState(fsys, producers, live, {
+    logStartOffset,
+    lastOffset: logEndOffset,
+    reloadFromCleanShutdown: opts.hadCleanShutdown,
+    nowMs: clock.now(),
+    log,
+  });
+
   const active = live[live.length - 1]!;
   await active.ensureIndexes();
+  await active.txnIndex.ensureLoaded(fsys);
   await active.acquire();
   return new Log(
     opts.dir,
     opts.tp,
     opts.config,
-    { segments: live, logStartOffset, logEndOffset, recoveryPoint, epochCache, topicId: metadata?.topicId ?? null },
+    {
+      segments: live,
+      logStartOffset,
+      logEndOffset,
+      recoveryPoint,
+      epochCache,
+      topicId: metadata?.topicId ?? null,
+      producerState: producers,
+    },
     { fs: fsys, clock, ...deps },
   );
 }
 
-/** Scans segments from the one holding `recoveryPoint`; returns the log end offset. */
+/**
+ * Scans segments from the one holding `recoveryPoint`, replaying producer state and rebuilding
+ * their transaction indexes; returns the log end offset.
+ */
 async function recoverSegments(
+  fsys: LogFs,
   segments: LogSegment[],
-  recoveryPoint: number,
+  o: { recoveryPoint: number; logStartOffset: number; nowMs: number },
   epochCache: LeaderEpochCache,
+  producers: ProducerStateManager,
   log: ReturnType<typeof logger>,
 ): Promise<number> {
-  const first = floorSegment(segments, recoveryPoint);
+  const first = floorSegment(segments, o.recoveryPoint);
+  // Producer state as of the first segment scanned (Kafka: recoverSegment's rebuild).
+  await rebuildProducerState(fsys, producers, segments.slice(0, first + 1), {
+    logStartOffset: o.logStartOffset,
+    lastOffset: segments[first]!.baseOffset,
+    reloadFromCleanShutdown: false,
+    nowMs: o.nowMs,
+    log,
+  });
   // Segments before the recovery point are trusted; their end is the next segment's base.
   let next = first > 0 ? segments[first]!.baseOffset : segments[0]!.baseOffset;
   for (let i = first; i < segments.length; i++) {
@@ -176,8 +233,14 @@ async function recoverSegments(
       await deleteFrom(segments, i);
       break;
     }
-    const res = await seg.recover((b) => epochCache.assign(b.partitionLeaderEpoch, b.baseOffset));
+    seg.txnIndex.reset();
+    const res = await seg.recover((b, bytes) => {
+      epochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
+      applyLoggedBatch(producers, b, bytes, seg.txnIndex, log);
+    });
     next = res.nextOffset > seg.baseOffset ? res.nextOffset : Math.max(next, seg.baseOffset);
+    // So that recovering a later segment never replays this one again (Kafka: recoverSegment).
+    await producers.takeSnapshot(false);
     if (res.truncatedBytes > 0 && i + 1 < segments.length) {
       log.warn({ segment: seg.logPath, truncatedBytes: res.truncatedBytes }, 'deleting the segments after a truncated one');
       await deleteFrom(segments, i + 1);
@@ -185,6 +248,30 @@ async function recoverSegments(
     }
   }
   return next;
+}
+
+/**
+ * Loads every transaction index file present (Kafka checks them at load); returns the base of
+ * the first segment whose index is corrupt, or null.
+ */
+async function firstCorruptTxnIndex(
+  fsys: LogFs,
+  segments: readonly LogSegment[],
+  names: readonly string[],
+  log: ReturnType<typeof logger>,
+): Promise<number | null> {
+  const present = new Set(names.filter((n) => n.endsWith(SegmentFile.TXN_INDEX)).map((n) => Number(n.slice(0, 20))));
+  for (const seg of segments) {
+    if (!present.has(seg.baseOffset)) continue;
+    try {
+      await seg.txnIndex.ensureLoaded(fsys);
+    } catch (e) {
+      if (!(e instanceof CorruptFileError)) throw e;
+      log.warn({ err: e, segment: seg.logPath }, 'corrupt transaction index; recovering the segment');
+      return seg.baseOffset;
+    }
+  }
+  return null;
 }
 
 async function deleteFrom(segments: LogSegment[], from: number): Promise<void> {
@@ -196,8 +283,9 @@ async function deleteFrom(segments: LogSegment[], from: number): Promise<void> {
 
 /**
  * Completes a compaction swap: the `.log.swap` file (renamed there only once fully written and
- * synced) replaces every segment whose base offset lies in its offset range, then takes its
- * final name. Its indexes are rebuilt lazily (Kafka: LogLoader swap handling).
+ * synced, after its `.txnindex.swap`) replaces every segment whose base offset lies in its
+ * offset range, then takes its final name, and so does its transaction index. The offset and
+ * time indexes are rebuilt lazily (Kafka: LogLoader swap handling).
  */
 async function completeSwap(fsys: LogFs, dir: string, base: number, logBases: Set<number>, maxBatchSize: number) {
   const stem = joinPath(dir, offsetFileStem(base));
@@ -219,7 +307,15 @@ async function completeSwap(fsys: LogFs, dir: string, base: number, logBases: Se
     for (const suffix of SEGMENT_FILE_SUFFIXES) await fsys.unlink(s + suffix).catch(() => undefined);
     logBases.delete(b);
   }
-  for (const suffix of SEGMENT_FILE_SUFFIXES) await fsys.unlink(stem + suffix + SWAP_SUFFIX).catch(() => undefined);
-  await fsys.rename(swapLog, stem + SegmentFile.LOG).catch(() => undefined);
+  // The offset and time indexes are rebuilt lazily; the cleaned transaction index is kept.
+  for (const suffix of [SegmentFile.INDEX, SegmentFile.TIME_INDEX]) await fsys.unlink(stem + suffix + SWAP_SUFFIX).catch(() => undefined);
+  try {
+    await fsys.rename(swapLog, stem + SegmentFile.LOG);
+  } catch (e) {
+    throw storageError('complete compaction swap of', swapLog, e);
+  }
+  await fsys.rename(stem + SegmentFile.TXN_INDEX + SWAP_SUFFIX, stem + SegmentFile.TXN_INDEX).catch((e: { code?: string }) => {
+    if (e.code !== 'ENOENT') throw storageError('complete compaction swap of', stem + SegmentFile.TXN_INDEX + SWAP_SUFFIX, e);
+  });
   logBases.add(base);
 }

@@ -10,7 +10,8 @@
  * Background work, on the injected Clock: retention (log.retention.check.interval.ms), the
  * flush.ms policy (log.flush.scheduler.interval.ms), recovery-point and log-start-offset
  * checkpoints (log.flush.offset.checkpoint.interval.ms, log.flush.start.offset.checkpoint.interval.ms),
- * and the log cleaner (compaction) when one is attached.
+ * expiry of idle producer ids (producer.id.expiration.check.interval.ms), and the log cleaner
+ * (compaction) when one is attached.
  *
  * Shutdown: stop the tasks, flush and close every log, write both checkpoints, then the marker.
  */
@@ -28,12 +29,13 @@ import {
 import { storageError } from './errors';
 import { LOG_CONFIG_DEFAULTS, LogConfig, NEVER } from './log-config';
 import { LogFs, dirOf, joinPath, nodeLogFs, writeFileAtomic } from './log-fs';
-import { Log } from './log';
+import { Log, LogDeps } from './log';
 import { openLog } from './log-loader';
 import { deleteRetainedSegments } from './log-retention';
 import { PeriodicTask } from './periodic-task';
 import { LogCleaner, LogCleanerOptions } from './cleaner/log-cleaner';
 import { ReadBufferPool } from './read-buffer-pool';
+import { ProducerStateConfig } from './producer-state-manager';
 import {
   TopicPartition,
   deletedDirName,
@@ -52,7 +54,7 @@ export interface LogManagerOptions {
   defaultConfig?: Readonly<LogConfig>;
   /** Config of an existing topic found at start-up (from the metadata layer). */
   configForTopic?: (topic: string) => Readonly<LogConfig> | undefined;
-  /** Upper bound for retention (the high watermark); default the log end offset. */
+  /** Upper bound for retention; default the log's high watermark. */
   retentionUpperBound?: (tp: TopicPartition, log: Log) => number;
   /** log.retention.check.interval.ms */
   retentionCheckIntervalMs?: number;
@@ -69,6 +71,14 @@ export interface LogManagerOptions {
   syncWriteMaxBytes?: number;
   /** The log cleaner for compacted topics (Kafka's log.cleaner.enable, default on); false disables. */
   cleaner?: LogCleanerOptions | false;
+  /**
+   * Broker-level producer state settings: producer.id.expiration.ms (default 86400000),
+   * transaction.partition.verification.enable (default false here: nothing verifies yet),
+   * transaction.max.timeout.ms (default 900000).
+   */
+  producerState?: Partial<ProducerStateConfig>;
+  /** producer.id.expiration.check.interval.ms (default 600000). */
+  producerIdExpirationCheckIntervalMs?: number;
 }
 
 /** Something run periodically over the logs, e.g. the cleaner; attached with addBackgroundTask. */
@@ -161,7 +171,7 @@ export class LogManager {
             logStartOffset: startOffsets.get(key) ?? 0,
             hadCleanShutdown,
           },
-          { pool: this.opts.pool, syncWriteMaxBytes: this.opts.syncWriteMaxBytes },
+          this.logDeps(),
         );
         this.logs.set(key, log);
       }
@@ -169,6 +179,10 @@ export class LogManager {
     await Promise.all(Array.from({ length: Math.min(concurrency, toOpen.length) }, worker));
     this.log.info({ dir, logs: toOpen.length, hadCleanShutdown }, 'log dir loaded');
     if (hadCleanShutdown) await this.fsys.unlink(marker).catch(() => undefined);
+  }
+
+  private logDeps(): Partial<LogDeps> {
+    return { pool: this.opts.pool, syncWriteMaxBytes: this.opts.syncWriteMaxBytes, producerState: this.opts.producerState };
   }
 
   private startTasks(): void {
@@ -182,6 +196,7 @@ export class LogManager {
     add(this.opts.flushCheckIntervalMs ?? 1000, () => this.flushDirtyLogs(), 'scheduled flush');
     add(this.opts.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints(), 'checkpoint');
     add(this.opts.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets(), 'checkpoint');
+    add(this.opts.producerIdExpirationCheckIntervalMs ?? 600_000, () => this.removeExpiredProducers().then(() => undefined), 'producer expiry');
     for (const w of this.extraWork) add(w.intervalMs, () => w.run(this), 'background work');
   }
 
@@ -228,7 +243,7 @@ export class LogManager {
         hadCleanShutdown: true,
         topicId: opts.topicId ?? null,
       },
-      { pool: this.opts.pool, syncWriteMaxBytes: this.opts.syncWriteMaxBytes },
+      this.logDeps(),
     ).then(
       (log) => {
         this.creating.delete(key);
@@ -304,12 +319,26 @@ export class LogManager {
     const now = this.clock.now();
     for (const log of this.allLogs()) {
       if (!log.isOpen) continue;
-      const bound = this.opts.retentionUpperBound?.(log.tp, log) ?? log.logEndOffset;
+      const bound = this.opts.retentionUpperBound?.(log.tp, log) ?? log.highWatermark;
       const r = await deleteRetainedSegments(log, now, bound).catch((e) => {
         this.log.error({ err: e, partition: log.key }, 'retention failed');
         return { byTime: 0, bySize: 0, byStartOffset: 0 };
       });
       n += r.byTime + r.bySize + r.byStartOffset;
+    }
+    return n;
+  }
+
+  /** Forgets idle producer ids in every log (Kafka: PeriodicProducerExpirationCheck); returns how many. */
+  async removeExpiredProducers(): Promise<number> {
+    let n = 0;
+    const now = this.clock.now();
+    for (const log of this.allLogs()) {
+      if (!log.isOpen) continue;
+      n += await log.removeExpiredProducers(now).catch((e) => {
+        this.log.error({ err: e, partition: log.key }, 'producer expiry failed');
+        return 0;
+      });
     }
     return n;
   }

@@ -11,6 +11,12 @@
  *
  * Where no `await` may fall: in issueAppendGroup, from reading the issued end / next offset to
  * issuing the write; in Log.commitWrite, the whole commit (segment, indexes, epochs, LEO).
+ *
+ * Producer state: each append is validated against it (sequence numbers, epochs, transactions)
+ * when it is given offsets, and its effect is staged (producer-state-manager.ts); it becomes the
+ * state at commit, and a failed write discards what was staged. A retry of a batch already in
+ * the log or in flight (a duplicate) writes nothing: it joins the group with no bytes and is
+ * answered, with the original offsets, when the group commits.
  */
 import { Clock } from '../util/clock';
 import { Logger } from '../util/logger';
@@ -19,6 +25,7 @@ import { storageError } from './errors';
 import { LogConfig } from './log-config';
 import { LogFs, writeFully, writeFullySync } from './log-fs';
 import { AppendOptions, AppendResult } from './log-types';
+import { PreparedProducerAppend } from './producer-state-manager';
 import { LogSegment } from './segment';
 
 /** Largest group of queued appends written with one writev. */
@@ -45,6 +52,10 @@ export interface PendingAppend {
   opts: AppendOptions;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
+  /** Set by QueueHost.prepareAppend: what the append does to producer state. */
+  producer?: PreparedProducerAppend | null;
+  /** Set by QueueHost.prepareAppend when the append repeats batches already appended. */
+  duplicate?: { firstOffset: number; lastOffset: number; timestamp: number } | null;
 }
 
 interface QueuedOp {
@@ -73,6 +84,15 @@ export interface QueueHost {
   roll(base: number): Promise<void>;
   /** Commits a completed write (synchronously, in order). */
   commitWrite(w: InflightWrite): void;
+  /**
+   * Validates producer state for `p` about to take offsets from `nextOffset` (throws a typed
+   * error to refuse it); sets `p.producer` or `p.duplicate`. Synchronous.
+   */
+  prepareAppend(p: PendingAppend, nextOffset: number, nowMs: number): void;
+  /** `p` was given offsets: its producer state is staged for the following validations. */
+  stageAppend(p: PendingAppend): void;
+  /** Every write in flight failed: drop the staged producer state. */
+  discardStagedAppends(): void;
 }
 
 export class LogQueue {
@@ -177,12 +197,19 @@ export class LogQueue {
       if (group.length > 0 && this.shouldRoll(seg, pos, batches, p, next, now)) break;
       this.queue.shift();
       try {
+        this.host.prepareAppend(p, next, now);
+        if (p.duplicate) {
+          // Nothing to write: answered when this group commits (after the writes before it).
+          group.push(p);
+          continue;
+        }
         next = assignOffsets(p.analyzed, next, pos, {
           origin: p.opts.origin ?? AppendOrigin.CLIENT,
           leaderEpoch: p.opts.leaderEpoch ?? -1,
           nowMs: now,
           timestampType: this.host.config['message.timestamp.type'],
         });
+        this.host.stageAppend(p);
       } catch (e) {
         p.reject(e);
         continue;
@@ -195,6 +222,11 @@ export class LogQueue {
     if (group.length === 0) return;
     const w: InflightWrite = { seg, group, startPosition, endPosition: pos, nextOffset: next, now, state: 'writing', error: null };
     this.inflight.push(w);
+    if (bufs.length === 0) {
+      // Only duplicates: no write, committed in order behind the writes in flight.
+      this.writeSettled(w, null);
+      return;
+    }
     if (pos - startPosition <= this.syncWriteMaxBytes && this.clock.monotonic() >= this.syncWritesPausedUntil) {
       const t0 = this.clock.monotonic();
       let error: unknown = null;
@@ -261,6 +293,7 @@ export class LogQueue {
   private async rollBackWrites(): Promise<void> {
     while (this.inflight.some((w) => w.state === 'writing')) await this.nextWriteSettled();
     const failed = this.inflight.splice(0);
+    this.host.discardStagedAppends();
     const first = failed[0]!;
     const err = storageError('append to', first.seg.logPath, first.error);
     try {

@@ -7,6 +7,8 @@ import { OffsetBounds } from './offsets';
 import { ReadBufferPool } from './read-buffer-pool';
 import { LogSegment, SegmentSettings } from './segment';
 import { AppendOriginName } from './append-batches';
+import type { ProducerStateConfig, ProducerStateManager } from './producer-state-manager';
+import type { VerificationGuard } from './producer-state-verification';
 
 export interface AppendOptions {
   origin?: AppendOriginName;
@@ -14,6 +16,13 @@ export interface AppendOptions {
   leaderEpoch?: number;
   /** Per-batch record validation from the protocol layer; records are decoded only through it. */
   validateBatch?: (batch: Buffer) => void;
+  /**
+   * Transaction version of a marker append from the coordinator (WriteTxnMarkers, KIP-890):
+   * 2 requires the marker's epoch to be above the producer's; default legacy (0/1).
+   */
+  transactionVersion?: number;
+  /** The guard from Log.maybeStartTransactionVerification once the coordinator verified (KIP-890). */
+  verificationGuard?: VerificationGuard;
 }
 
 export interface AppendResult {
@@ -25,6 +34,13 @@ export interface AppendResult {
   maxTimestamp: number;
   recordCount: number;
   sizeInBytes: number;
+  /**
+   * True when the append repeated batches already in the log (a producer retry): nothing was
+   * written, and firstOffset/lastOffset are those of the original batch (Kafka answers
+   * success, not DUPLICATE_SEQUENCE_NUMBER); logAppendTime and maxTimestamp are then that
+   * batch's timestamp, recordCount and sizeInBytes 0.
+   */
+  duplicate?: boolean;
 }
 
 export interface ReadOptions {
@@ -35,8 +51,19 @@ export interface ReadOptions {
   minOneBatch?: boolean;
   /** Supplied by the partition layer; echoed in the result. Default LEO. */
   highWatermark?: number;
-  /** Supplied by the partition layer; echoed in the result. Default highWatermark. */
+  /** Supplied by the partition layer; echoed in the result. Default min(first unstable offset, highWatermark). */
   lastStableOffset?: number;
+  /**
+   * read_committed: also return the aborted transactions overlapping the batches returned
+   * (ReadResult.abortedTransactions), from the segments' transaction indexes.
+   */
+  includeAbortedTransactions?: boolean;
+}
+
+/** One aborted transaction as a Fetch response lists it. */
+export interface FetchAbortedTransaction {
+  producerId: bigint;
+  firstOffset: number;
 }
 
 export interface ReadResult extends OffsetBounds {
@@ -46,6 +73,8 @@ export interface ReadResult extends OffsetBounds {
   firstOffset: number;
   /** Gives the read memory back to the pool; the caller must not touch `records` afterwards. */
   release(): void;
+  /** With ReadOptions.includeAbortedTransactions: the aborted transactions the batches overlap. */
+  abortedTransactions?: FetchAbortedTransaction[];
 }
 
 export interface LogState {
@@ -55,6 +84,7 @@ export interface LogState {
   recoveryPoint: number;
   epochCache: LeaderEpochCache;
   topicId: string | null;
+  producerState: ProducerStateManager;
 }
 
 export interface LogDeps {
@@ -63,6 +93,20 @@ export interface LogDeps {
   pool?: ReadBufferPool;
   /** Appends of up to this many bytes are written synchronously (see log-queue.ts); default 0. */
   syncWriteMaxBytes?: number;
+  /** Broker-level producer state settings (producer.id.expiration.ms, …); Kafka's defaults. */
+  producerState?: Partial<ProducerStateConfig>;
+}
+
+/** One producer as DescribeProducers reports it (Kafka: UnifiedLog.activeProducers). */
+export interface ProducerStateView {
+  producerId: bigint;
+  producerEpoch: number;
+  /** -1 when no batch of the current epoch is retained. */
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** -1 when no transaction is open. */
+  currentTxnStartOffset: number;
 }
 
 export function segmentSettingsOf(c: Readonly<LogConfig>): SegmentSettings {

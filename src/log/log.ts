@@ -12,6 +12,11 @@
  * Reads do not queue: they take a snapshot of `segments` (replaced, never mutated in place) and
  * of the committed size, and only read committed bytes. Flushes do not queue either (fdatasync
  * runs alongside writes); concurrent flush requests share one fdatasync (group commit).
+ *
+ * Producer state and transactions (producer-state-*.ts, txn-index.ts): appends are validated
+ * against it in the queue and it moves at commit; a snapshot is written at every roll and at
+ * close; truncation reloads it. The high watermark is the log end offset until the partition
+ * layer sets it (updateHighWatermark); lastStableOffset = min(firstUnstableOffset, HW).
  */
 import { Clock } from '../util/clock';
 import { invariant } from '../util/invariant';
@@ -32,13 +37,29 @@ import {
   AppendResult,
   LogDeps,
   LogState,
+  ProducerStateView,
   ReadOptions,
   ReadResult,
-  floorSegment,
   segmentSettingsOf,
 } from './log-types';
+import { commitProducerAppend, prepareProducerAppend } from './producer-state-append';
+import { ProducerStateEntry } from './producer-state-entry';
+import { LastProducerRecord, ProducerStateManager } from './producer-state-manager';
+import { rebuildProducerState } from './producer-state-rebuild';
+import { VerificationGuard } from './producer-state-verification';
+import { AbortedTxn } from './txn-index';
+import { collectAbortedTransactions, readLog } from './log-read';
 
-export type { AppendOptions, AppendResult, LogDeps, LogState, ReadOptions, ReadResult } from './log-types';
+export type {
+  AppendOptions,
+  AppendResult,
+  FetchAbortedTransaction,
+  LogDeps,
+  LogState,
+  ProducerStateView,
+  ReadOptions,
+  ReadResult,
+} from './log-types';
 export { floorSegment, segmentSettingsOf } from './log-types';
 import { TopicPartition, tpKey } from './topic-partition';
 
@@ -55,6 +76,10 @@ export class Log {
   private config_: Readonly<LogConfig>;
   readonly epochCache: LeaderEpochCache;
   topicId: string | null;
+  private readonly producers: ProducerStateManager;
+  /** Set by the partition layer; until then the high watermark follows the log end offset. */
+  private hw = 0;
+  private hwManaged = false;
 
   private readonly queue: LogQueue;
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -87,6 +112,9 @@ export class Log {
     this.recovery = state.recoveryPoint;
     this.epochCache = state.epochCache;
     this.topicId = state.topicId;
+    this.producers = state.producerState;
+    // Transactions decided below the high watermark (for now the log end) are stable.
+    this.producers.onHighWatermarkUpdated(this.endOffset);
     this.lastFlushMs = deps.clock.now();
     this.log = logger('log').child({ partition: this.key });
     this.queue = new LogQueue(this, this.fsys, this.clock, this.log, deps.syncWriteMaxBytes ?? 0);
@@ -126,6 +154,108 @@ export class Log {
     return this.unflushedMessages;
   }
 
+  // ---- stable offsets ---------------------------------------------------------------------------
+
+  /** The log end offset until updateHighWatermark is first called, then what it set. */
+  get highWatermark(): number {
+    return this.hwManaged ? this.hw : this.endOffset;
+  }
+
+  /**
+   * Sets the high watermark (the partition layer, from follower positions), clamped to
+   * [logStartOffset, logEndOffset]; returns the value set. From then on the log no longer moves
+   * it with appends.
+   */
+  updateHighWatermark(hw: number): number {
+    const v = Math.min(Math.max(hw, this.startOffset), this.endOffset);
+    this.hwManaged = true;
+    this.hw = v;
+    this.producers.onHighWatermarkUpdated(v);
+    return v;
+  }
+
+  /**
+   * First offset of a transaction that is open, or whose marker is not yet below the high
+   * watermark; never below the log start offset (its start may have been deleted). Null if none.
+   */
+  get firstUnstableOffset(): number | null {
+    const f = this.producers.firstUnstableOffset();
+    return f === null ? null : Math.max(f, this.startOffset);
+  }
+
+  /** Consumers with read_committed read up to here: min(first unstable offset, high watermark). */
+  get lastStableOffset(): number {
+    const f = this.firstUnstableOffset;
+    const hw = this.highWatermark;
+    return f !== null && f < hw ? f : hw;
+  }
+
+  // ---- producers --------------------------------------------------------------------------------
+
+  /** Producer state by producer id (read-only view). */
+  get activeProducers(): ReadonlyMap<bigint, ProducerStateEntry> {
+    return this.producers.activeProducers;
+  }
+
+  get producerIdCount(): number {
+    return this.producers.producerIdCount;
+  }
+
+  /** DescribeProducers. */
+  producerStates(): ProducerStateView[] {
+    return this.producers.producerStateViews();
+  }
+
+  /** Per producer its last data offset (-1 if none) and epoch: the cleaner keeps those batches. */
+  lastRecordsOfActiveProducers(): Map<bigint, LastProducerRecord> {
+    return this.producers.lastRecordsOfActiveProducers();
+  }
+
+  hasOngoingTransaction(producerId: bigint): boolean {
+    return this.producers.lastEntry(producerId)?.hasOngoingTxn ?? false;
+  }
+
+  /** An open transaction idle past transaction.max.timeout.ms + 5 min (a hanging transaction). */
+  hasLateTransaction(nowMs = this.clock.now()): boolean {
+    return this.producers.hasLateTransaction(nowMs);
+  }
+
+  /**
+   * KIP-890: starts verifying that the producer's transaction includes this partition, unless
+   * one is open here already (then the sentinel: no verification needed).
+   */
+  maybeStartTransactionVerification(producerId: bigint, sequence: number, epoch: number, supportsEpochBump = false): VerificationGuard {
+    if (this.hasOngoingTransaction(producerId)) return VerificationGuard.SENTINEL;
+    return this.producers.maybeCreateVerificationStateEntry(producerId, sequence, epoch, supportsEpochBump).guard;
+  }
+
+  verificationGuard(producerId: bigint): VerificationGuard {
+    return this.producers.verificationStateEntry(producerId)?.guard ?? VerificationGuard.SENTINEL;
+  }
+
+  /** Forgets producers idle for producer.id.expiration.ms (Kafka: removeExpiredProducers). */
+  removeExpiredProducers(nowMs = this.clock.now()): Promise<number> {
+    return this.enqueue(async () => this.producers.removeExpiredProducers(nowMs));
+  }
+
+  /** Writes a producer snapshot at the log end offset now (tests, shutdown). */
+  takeProducerSnapshot(): Promise<void> {
+    return this.enqueue(async () => {
+      this.producers.updateMapEndOffset(this.endOffset);
+      await this.producers.takeSnapshot(true);
+    });
+  }
+
+  /** Offsets of the producer snapshot files (tests). */
+  producerSnapshotOffsets(): number[] {
+    return this.producers.snapshotOffsets();
+  }
+
+  /** Aborted transactions overlapping [fetchOffset, upperBoundOffset) (log-read.ts). */
+  collectAbortedTransactions(fetchOffset: number, upperBoundOffset: number): Promise<AbortedTxn[]> {
+    return collectAbortedTransactions(this.segs, fetchOffset, upperBoundOffset);
+  }
+
   /** Applies a new config (AlterConfigs); takes effect from the next append/roll/retention check. */
   updateConfig(config: Readonly<LogConfig>): void {
     this.config_ = config;
@@ -140,6 +270,12 @@ export class Log {
       this.startOffset <= this.endOffset && this.recovery <= this.endOffset,
       () => `${this.key}: logStartOffset=${this.startOffset} recoveryPoint=${this.recovery} logEndOffset=${this.endOffset}`,
     );
+    assertOffsetOrder({
+      logStartOffset: this.startOffset,
+      lastStableOffset: this.lastStableOffset,
+      highWatermark: this.highWatermark,
+      logEndOffset: this.endOffset,
+    });
   }
 
   // ---- append -----------------------------------------------------------------------------------
@@ -182,16 +318,46 @@ export class Log {
     };
   }
 
-  /** ---- no await: segment, indexes, epoch cache and LEO change together ---- */
+  /** Queue hook: producer-state validation of `p` (see producer-state-append.ts). */
+  prepareAppend(p: PendingAppend, nextOffset: number, nowMs: number): void {
+    const r = prepareProducerAppend(this.producers, p.analyzed, {
+      origin: p.opts.origin ?? AppendOrigin.CLIENT,
+      nextOffset,
+      nowMs,
+      timestampType: this.config_['message.timestamp.type'],
+      transactionVersion: p.opts.transactionVersion,
+      verificationGuard: p.opts.verificationGuard,
+      verificationEnabled: this.producers.config.transactionVerificationEnabled,
+    });
+    p.duplicate = r.duplicate;
+    p.producer = r.producer;
+  }
+
+  /** Queue hook: `p` was given offsets. */
+  stageAppend(p: PendingAppend): void {
+    if (p.producer) this.producers.stage(p.producer);
+  }
+
+  /** Queue hook: the writes in flight failed. */
+  discardStagedAppends(): void {
+    this.producers.discardStaged();
+  }
+
+  /** ---- no await: segment, indexes, epoch cache, producer state and LEO change together ---- */
   /** Called by the queue, synchronously, when a group's write completed in order. */
   commitWrite(w: InflightWrite): void {
     let records = 0;
     for (const p of w.group) {
-      w.seg.commitAppend(p.analyzed.batches, p.analyzed.batches[0]!.position, w.now);
-      for (const b of p.analyzed.batches) this.epochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
+      if (p.duplicate) continue;
+      const bs = p.analyzed.batches;
+      w.seg.commitAppend(bs, bs[0]!.position, w.now);
+      for (const b of bs) this.epochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
+      if (p.producer) commitProducerAppend(this.producers, p.producer, w.seg);
+      this.producers.updateMapEndOffset(bs[bs.length - 1]!.lastOffset + 1);
       records += p.analyzed.recordCount;
     }
     this.endOffset = w.nextOffset;
+    if (!this.hwManaged) this.producers.onHighWatermarkUpdated(this.endOffset);
     this.unflushedMessages += records;
     const results = w.group.map((p) => this.resultOf(p, w.now));
     if (this.unflushedMessages >= this.config_['flush.messages']) {
@@ -204,6 +370,20 @@ export class Log {
   }
 
   private resultOf(p: PendingAppend, now: number): AppendResult {
+    if (p.duplicate) {
+      // Kafka: the original offsets, and the original batch's timestamp as the append time.
+      // Nothing was appended: no records, no bytes (nothing new for fetches to wait for).
+      return {
+        firstOffset: p.duplicate.firstOffset,
+        lastOffset: p.duplicate.lastOffset,
+        logAppendTime: p.duplicate.timestamp,
+        logStartOffset: this.startOffset,
+        maxTimestamp: p.duplicate.timestamp,
+        recordCount: 0,
+        sizeInBytes: 0,
+        duplicate: true,
+      };
+    }
     const bs = p.analyzed.batches;
     let maxTimestamp = -1;
     for (const b of bs) if (b.maxTimestamp > maxTimestamp) maxTimestamp = b.maxTimestamp;
@@ -228,6 +408,7 @@ export class Log {
     if (old.size === 0 && old.baseOffset === base) return;
     const seg = await LogSegment.create(this.fsys, this.dir, base, this.segmentSettings(), this.clock.now());
     await seg.acquire();
+    let rolledOut = false;
     if (old.size === 0) {
       // An empty active segment is replaced, never kept behind the new one.
       this.segs = [...this.segs.slice(0, -1), seg];
@@ -237,8 +418,17 @@ export class Log {
       this.segs = [...this.segs, seg];
       old.release();
       await old.onBecomeInactive();
+      rolledOut = true;
+    }
+    // A producer snapshot at the new base (Kafka: roll), so recovering this segment starts
+    // from it; synced with the flush of the rolled segment, not here.
+    this.producers.updateMapEndOffset(base);
+    const snapshot = await this.producers.takeSnapshot(false);
+    if (rolledOut || snapshot) {
       // Kafka flushes the rolled segment in the background; that is what moves the recovery point.
-      this.flushUpTo(base).catch((e) => this.log.error({ err: e }, 'flush after roll failed'));
+      this.flushUpTo(base)
+        .then(() => (snapshot ? this.producers.syncSnapshot(snapshot) : undefined))
+        .catch((e) => this.log.error({ err: e }, 'flush after roll failed'));
     }
     this.log.info({ baseOffset: base }, 'rolled to a new segment');
   }
@@ -254,41 +444,8 @@ export class Log {
    * Reads whole batches from the one containing `fetchOffset`, up to `maxBytes`. Throws
    * OffsetOutOfRangeError below the log start offset or past the log end offset.
    */
-  async read(fetchOffset: number, opts: ReadOptions): Promise<ReadResult> {
-    const segs = this.segs;
-    const logStartOffset = this.startOffset;
-    const logEndOffset = this.endOffset;
-    const highWatermark = opts.highWatermark ?? logEndOffset;
-    const lastStableOffset = opts.lastStableOffset ?? highWatermark;
-    const bounds = { logStartOffset, lastStableOffset, highWatermark, logEndOffset };
-    assertOffsetOrder(bounds);
-    if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
-      throw new OffsetOutOfRangeError(
-        `offset ${fetchOffset} is outside [${logStartOffset}, ${logEndOffset}] of ${this.key}`,
-      );
-    }
-    const upper = Math.min(opts.upperBoundOffset ?? logEndOffset, logEndOffset);
-    const empty: ReadResult = { ...bounds, records: EMPTY, firstOffset: -1, release: noop };
-    if (fetchOffset >= upper) return empty;
-    for (let i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
-      const seg = segs[i]!;
-      if (seg.deleted) continue;
-      const res = await seg.read(fetchOffset, opts.maxBytes, seg.size, upper, opts.minOneBatch ?? true, this.pool);
-      if (res) {
-        const pool = this.pool;
-        let released = false;
-        return {
-          ...bounds,
-          records: res.records,
-          firstOffset: res.firstOffset,
-          release: () => {
-            if (!released) pool.release(res.backing);
-            released = true;
-          },
-        };
-      }
-    }
-    return empty;
+  read(fetchOffset: number, opts: ReadOptions): Promise<ReadResult> {
+    return readLog(this, this.pool, fetchOffset, opts);
   }
 
   // ---- flush ------------------------------------------------------------------------------------
@@ -353,6 +510,8 @@ export class Log {
       await seg.truncateTo(offset);
       this.epochCache.truncateFromEnd(this.endOffset);
       await this.epochCache.persist();
+      if (this.hwManaged && this.hw > this.endOffset) this.hw = this.endOffset;
+      await this.reloadProducerState();
       this.log.info({ offset, logEndOffset: this.endOffset }, 'truncated');
       this.checkState();
       return true;
@@ -379,12 +538,14 @@ export class Log {
     for (const s of old) if (s !== seg) await this.removeSegment(s);
     this.epochCache.clear();
     await this.epochCache.persist(true);
+    if (this.hwManaged) this.hw = offset;
+    await this.producers.truncateFullyAndStartAt(offset);
     this.checkState();
   }
 
   /**
-   * DeleteRecords: moves the log start offset forward (never back) to `offset` (<= LEO; the
-   * caller checks it is <= the high watermark) and deletes segments wholly below it.
+   * DeleteRecords: moves the log start offset forward (never back) to `offset` (<= the high
+   * watermark, else OffsetOutOfRangeError) and deletes segments wholly below it.
    * Returns the new log start offset.
    */
   async advanceLogStartOffset(offset: number): Promise<number> {
@@ -392,12 +553,29 @@ export class Log {
     if (offset > this.endOffset) {
       throw new OffsetOutOfRangeError(`log start offset ${offset} is past the log end offset ${this.endOffset}`);
     }
+    if (offset > this.highWatermark) {
+      throw new OffsetOutOfRangeError(`log start offset ${offset} is past the high watermark ${this.highWatermark}`);
+    }
     if (offset > this.startOffset) {
       this.startOffset = offset;
       this.epochCache.truncateFromStart(offset);
+      this.producers.onLogStartOffsetIncremented(offset);
       await this.enqueue(() => this.deleteSegmentsWhile((_seg, next) => next.baseOffset <= this.startOffset));
     }
     return this.startOffset;
+  }
+
+  /** After a truncation: producer state back to the log end offset (snapshot + replay). */
+  private async reloadProducerState(): Promise<void> {
+    await rebuildProducerState(this.fsys, this.producers, this.segs, {
+      logStartOffset: this.startOffset,
+      lastOffset: this.endOffset,
+      reloadFromCleanShutdown: false,
+      nowMs: this.clock.now(),
+      log: this.log,
+    });
+    // Markers replayed below the high watermark are replicated (Kafka: truncateTo → updateHighWatermark).
+    this.producers.onHighWatermarkUpdated(this.highWatermark);
   }
 
   // ---- segment deletion (retention) -------------------------------------------------------------
@@ -419,7 +597,11 @@ export class Log {
       this.epochCache.truncateFromStart(this.startOffset);
     }
     this.recovery = Math.max(this.recovery, Math.min(this.segs[0]!.baseOffset, this.endOffset));
+    if (this.hwManaged && this.hw < this.startOffset) this.hw = this.startOffset;
+    this.producers.onLogStartOffsetIncremented(this.startOffset);
     for (const s of dropped) await this.removeSegment(s);
+    // Kafka deletes the snapshots named after the deleted segments.
+    await this.producers.deleteSnapshots(dropped.map((s) => s.baseOffset));
     this.log.info({ segments: n, logStartOffset: this.startOffset }, 'deleted old segments');
     return n;
   }
@@ -436,6 +618,7 @@ export class Log {
     invariant(i + oldSegs.length < this.segs.length, () => `${this.key}: cannot replace the active segment`);
     this.segs = [...this.segs.slice(0, i), replacement, ...this.segs.slice(i + oldSegs.length)];
     for (const s of oldSegs) if (s !== replacement) await this.removeSegment(s);
+    await this.producers.deleteSnapshots(oldSegs.filter((s) => s.baseOffset !== replacement.baseOffset).map((s) => s.baseOffset));
   }
 
   /** Renames the segment's files to *.deleted now and unlinks them after file.delete.delay.ms. */
@@ -487,6 +670,11 @@ export class Log {
     if (flush) await this.flushUpTo(this.endOffset).catch((e) => (err = e));
     else await this.flusher.idle();
     if (flush) await this.epochCache.persist().catch((e) => (err ??= e));
+    if (flush) {
+      // A snapshot at the log end: the next start needs no replay (Kafka: close).
+      this.producers.updateMapEndOffset(this.endOffset);
+      await this.producers.takeSnapshot(true).catch((e) => (err ??= e));
+    }
     this.activeSegment.release();
     for (const s of this.segs) await s.close().catch((e) => (err ??= e));
     for (const [seg, timer] of this.pendingDeletes) {
@@ -503,6 +691,4 @@ export class Log {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
-const noop = (): void => undefined;
 export { NEVER };

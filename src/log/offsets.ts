@@ -8,8 +8,9 @@
  *
  * Names (used consistently across src/log):
  *   logStartOffset   first offset readable (DeleteRecords / retention move it forward)
- *   lastStableOffset first offset of an open transaction, else = highWatermark (caller supplied)
- *   highWatermark    first offset not yet replicated to the ISR (caller supplied)
+ *   lastStableOffset min(first offset of a transaction not yet decided below the HW, highWatermark)
+ *   highWatermark    first offset not yet replicated to the ISR (Log.updateHighWatermark; the
+ *                    log end offset until the partition layer sets it)
  *   logEndOffset     offset the next appended record gets (LEO)
  *   recoveryPoint    offsets below it are known to be fsynced
  *   baseOffset       first offset of a batch or of a segment

@@ -5,8 +5,8 @@
  *   <base>.log        record batches laid end to end, exactly as on the wire (magic 2)
  *   <base>.index      sparse offset index (offset-index.ts)
  *   <base>.timeindex  time index (time-index.ts)
- *   <base>.txnindex   aborted-transaction index — reserved (see SEGMENT_FILE_SUFFIXES), written
- *                     by the transaction layer, which is not implemented yet
+ *   <base>.txnindex   aborted-transaction index (txn-index.ts): one entry per ABORT marker in
+ *                     this segment; loaded lazily, absent when the segment has none
  *
  * Invariants: every batch has baseOffset >= the segment's baseOffset and offsets strictly
  * increase batch to batch; lastOffset - baseOffset fits an int32 (relative offsets); `size` is
@@ -27,6 +27,7 @@ import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index';
 import { ReadBufferPool } from './read-buffer-pool';
 import { readSegment } from './segment-read';
 import { NO_TIMESTAMP, TIME_INDEX_ENTRY_SIZE, TimeIndex } from './time-index';
+import { TxnIndex, TxnIndexSearchResult } from './txn-index';
 
 export const SegmentFile = {
   LOG: '.log',
@@ -78,6 +79,7 @@ export class LogSegment {
 
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
+  readonly txnIndex: TxnIndex;
   /** Committed bytes of the .log file. */
   size: number;
   /** Largest batch max-timestamp and the last offset of that batch (Kafka: maxTimestampAndOffsetSoFar). */
@@ -117,6 +119,7 @@ export class LogSegment {
       baseOffset,
       Math.max(1, Math.floor(settings.indexBytes / TIME_INDEX_ENTRY_SIZE)),
     );
+    this.txnIndex = new TxnIndex(stem + SegmentFile.TXN_INDEX, baseOffset);
     this.log = logger('log').child({ segment: stem });
   }
 
@@ -132,6 +135,7 @@ export class LogSegment {
     seg.maxTimestampKnown = true;
     seg.offsetIndex.markRebuilt();
     seg.timeIndex.markRebuilt();
+    seg.txnIndex.markNew();
     return seg;
   }
 
@@ -287,9 +291,18 @@ export class LogSegment {
   // ---- flush / close ---------------------------------------------------------------------------
 
   async persistIndexes(sync: boolean): Promise<void> {
-    if (!this.indexesLoaded) return;
-    await this.offsetIndex.persist(this.fsys, sync);
-    await this.timeIndex.persist(this.fsys, sync);
+    if (this.indexesLoaded) {
+      await this.offsetIndex.persist(this.fsys, sync);
+      await this.timeIndex.persist(this.fsys, sync);
+    }
+    // Loaded independently of the other two (only read_committed fetches and cleaning need it).
+    await this.txnIndex.persist(this.fsys, sync);
+  }
+
+  /** Aborted transactions of this segment overlapping [fetchOffset, upperBoundOffset) (txn-index.ts). */
+  async collectAbortedTxns(fetchOffset: number, upperBoundOffset: number): Promise<TxnIndexSearchResult> {
+    await this.txnIndex.ensureLoaded(this.fsys);
+    return this.txnIndex.collect(fetchOffset, upperBoundOffset);
   }
 
   /** fdatasync of the .log, then the indexes written and synced (Kafka: LogSegment.flush). */
@@ -396,9 +409,11 @@ export class LogSegment {
   /**
    * Rebuilds the indexes and counters by scanning every batch (length, magic, CRC, increasing
    * offsets), and truncates the file after the last valid batch (Kafka: LogSegment.recover).
-   * `onBatch` sees each valid batch (leader-epoch cache, producer state).
+   * `onBatch` sees each valid batch and its bytes, valid during the call (leader-epoch cache,
+   * producer state). The transaction index is left alone: a caller replaying producer state
+   * resets it first and rebuilds it from `onBatch`.
    */
-  async recover(onBatch: ((b: BatchSummary) => void) | null, keepSummaries = false): Promise<RecoveryResult> {
+  async recover(onBatch: ((b: BatchSummary, bytes: Buffer) => void) | null, keepSummaries = false): Promise<RecoveryResult> {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.offsetIndex.markRebuilt();
@@ -418,13 +433,13 @@ export class LogSegment {
         this.fsys,
         fd,
         { from: 0, end: fileSize, checkCrc: true, maxBatchSize: this.settings.maxBatchSize },
-        (b) => {
+        (b, bytes) => {
           if (b.baseOffset < next || !this.canHoldOffset(b.lastOffset)) return false;
           if (this.offsetIndex.isFull || this.timeIndex.isFull) return false;
           this.indexBatch(b, b.position);
           this.size = b.position + b.size;
           next = b.lastOffset + 1;
-          onBatch?.(b);
+          onBatch?.(b, bytes);
           summaries?.push(b);
           return true;
         },
@@ -492,6 +507,8 @@ export class LogSegment {
    * as in Kafka) and the index entries for them. Returns the bytes removed.
    */
   async truncateTo(offset: number): Promise<number> {
+    await this.txnIndex.ensureLoaded(this.fsys);
+    this.txnIndex.truncateTo(offset);
     const { position } = await this.positionOf(offset);
     if (position >= this.size) return 0;
     const removed = this.size - position;
@@ -555,6 +572,7 @@ export class LogSegment {
     this.deleted = true;
     this.offsetIndex.path = to[1]!;
     this.timeIndex.path = to[2]!;
+    this.txnIndex.path = to[3]!;
   }
 
   /** Closes the descriptor (after readers finish) and unlinks every file. */

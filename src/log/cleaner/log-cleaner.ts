@@ -27,7 +27,7 @@ export interface LogCleanerOptions {
   backoffMs?: number;
   /** log.cleaner.dedupe.buffer.size */
   dedupeBufferBytes?: number;
-  /** Exclusive upper bound per log (first unstable offset / high watermark); default LEO. */
+  /** Exclusive upper bound per log (the high watermark); the log's last stable offset always bounds it too. */
   upperBound?: (log: Log) => number;
 }
 

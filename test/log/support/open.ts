@@ -3,6 +3,7 @@ import { LogConfig, parseLogConfig } from '../../../src/log/log-config';
 import { LogFs, nodeLogFs } from '../../../src/log/log-fs';
 import { Log } from '../../../src/log/log';
 import { openLog } from '../../../src/log/log-loader';
+import { ProducerStateConfig } from '../../../src/log/producer-state-manager';
 
 export const TP = { topic: 'orders', partition: 0 };
 
@@ -15,6 +16,7 @@ export interface OpenOptions {
   logStartOffset?: number;
   /** Write appends up to this size synchronously (LogDeps.syncWriteMaxBytes). */
   syncWriteMaxBytes?: number;
+  producerState?: Partial<ProducerStateConfig>;
 }
 
 /** Opens the log in `dir` with test-friendly defaults (no delete delay). */
@@ -27,7 +29,7 @@ export function open(dir: string, o: OpenOptions = {}): Promise<Log> {
     recoveryPoint: o.recoveryPoint ?? 0,
     logStartOffset: o.logStartOffset ?? 0,
     hadCleanShutdown: o.clean ?? true,
-  }, { syncWriteMaxBytes: o.syncWriteMaxBytes ?? 0 });
+  }, { syncWriteMaxBytes: o.syncWriteMaxBytes ?? 0, producerState: o.producerState });
 }
 
 /** Reads the whole log from `from` as one Buffer of batches. */
