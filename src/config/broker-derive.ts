@@ -15,7 +15,6 @@ import {
   type ListenerEndpoint,
 } from './listeners';
 import { ConfigSource, type ConfigValue } from './types';
-import { parseCsvList } from './value-codec';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
@@ -60,15 +59,17 @@ export function deriveBrokerValues(
   };
 
   // ---- identity and roles
-  const nodeId = num(get, 'node.id');
-  if (nodeId < 0) problem('node.id', 'required: set node.id (or broker.id) to a non-negative integer', nodeId);
+  // node.id has no default, as in Kafka; broker.id stands in for it (see populateIdSynonyms).
+  const nodeIdValue = get('node.id') as number | null;
+  if (nodeIdValue === null) problem('node.id', 'required: set node.id (or broker.id) to a non-negative integer');
+  const nodeId = nodeIdValue ?? -1;
   const processRoles = [...(get('process.roles') as readonly string[])] as ('broker' | 'controller')[];
   if (!processRoles.includes('broker')) {
     problem('process.roles', "must include 'broker': a controller-only node is not supported", processRoles);
   }
 
   // ---- log directories and times
-  const logDirs = parseCsvList((get('log.dirs') as string | null) ?? (get('log.dir') as string));
+  const logDirs = [...((get('log.dirs') as readonly string[] | null) ?? (get('log.dir') as readonly string[]))];
   if (logDirs.length === 0) problem('log.dirs', 'at least one log directory must be given in log.dirs or log.dir');
   const resolved = logDirs.map((d) => path.resolve(d));
   const dup = resolved.find((d, i) => resolved.indexOf(d) !== i);
@@ -152,8 +153,8 @@ type ListenerDerived = Pick<
 
 function deriveListeners(get: Get, sourceOf: (key: string) => ValueSource, problems: ConfigProblem[]): ListenerDerived {
   const withOrigin = (ps: ConfigProblem[]): ConfigProblem[] => ps.map((p) => ({ ...p, origin: p.origin ?? sourceOf(p.key).origin }));
-  const controllerListenerNames = parseCsvList(get('controller.listener.names') as string | null).map((n) => n.toUpperCase());
-  const listenersText = get('listeners') as string;
+  const controllerListenerNames = ((get('controller.listener.names') as readonly string[] | null) ?? []).map((n) => n.toUpperCase());
+  const listenersText = (get('listeners') as readonly string[]).join(',');
 
   const parsedMap = parseSecurityProtocolMap(get('listener.security.protocol.map') as string);
   problems.push(...withOrigin(parsedMap.problems));
@@ -176,7 +177,8 @@ function deriveListeners(get: Get, sourceOf: (key: string) => ValueSource, probl
   const isController = (e: ListenerEndpoint): boolean => controllerListenerNames.includes(e.name);
   const brokerListeners = listeners.filter((e) => !isController(e));
 
-  const advertisedText = get('advertised.listeners') as string | null;
+  const advertisedList = get('advertised.listeners') as readonly string[] | null;
+  const advertisedText = advertisedList === null ? null : advertisedList.join(',');
   let advertisedAll = listeners;
   if (advertisedText !== null) {
     const adv = parseListeners(advertisedText, { key: 'advertised.listeners', requireDistinctPorts: false, protocolMap });

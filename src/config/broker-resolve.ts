@@ -10,7 +10,7 @@ import { BrokerConfig, type BrokerConfigData, type RawSetting, type ValueSource 
 import { deriveBrokerValues } from './broker-derive';
 import { ConfigValidationError, type ConfigProblem, type ConfigWarning } from './errors';
 import { ConfigProfile, PROFILE_DEFAULTS } from './profiles';
-import { BROKER_SCHEMA, isListenerPrefixedKey } from './schema';
+import { BROKER_SCHEMA, isListenerPrefixedKey, REMOVED_BROKER_KEYS } from './schema';
 import { ConfigSource, type ConfigKeyDef, type ConfigValue } from './types';
 import { formatValue, parseValue } from './value-codec';
 
@@ -61,6 +61,12 @@ export function checkValue(def: ConfigKeyDef, text: string): { value?: ConfigVal
     if (reason) return { reason: `${reason}; allowed: ${def.validator.describe}` };
   }
   return { value: parsed.value };
+}
+
+/** Kafka keeps unknown broker keys (its "unused" configs) and ignores them; so do we, with a warning. */
+function unknownKeyMessage(key: string): string {
+  const removed = REMOVED_BROKER_KEYS.get(key);
+  return removed === undefined ? 'unknown configuration key; ignored' : `${removed}; ignored`;
 }
 
 /** Resolves without throwing: returns the config when there are no problems. */
@@ -124,14 +130,10 @@ export function tryResolveBrokerConfig(input: BrokerConfigInput = {}): BrokerCon
   }
 
   for (const [key, s] of staticSettings) {
-    if (!BROKER_SCHEMA.has(key) && !isListenerPrefixedKey(key)) {
-      warnings.push({ key, origin: s.origin, message: 'unknown configuration key; ignored' });
-    }
+    if (!BROKER_SCHEMA.has(key) && !isListenerPrefixedKey(key)) warnings.push({ key, origin: s.origin, message: unknownKeyMessage(key) });
   }
   for (const [key] of [...dynamicDefault, ...dynamicBroker]) {
-    if (!BROKER_SCHEMA.has(key) && !isListenerPrefixedKey(key)) {
-      warnings.push({ key, origin: 'dynamic config', message: 'unknown configuration key; ignored' });
-    }
+    if (!BROKER_SCHEMA.has(key) && !isListenerPrefixedKey(key)) warnings.push({ key, origin: 'dynamic config', message: unknownKeyMessage(key) });
   }
 
   const get = (k: string): ConfigValue => {

@@ -10,6 +10,9 @@
  *   is what a real Kafka broker reports; we keep that behaviour.
  * - broker keys are read-only unless dynamic; PASSWORD keys and keys of unknown type are
  *   sensitive and carry no value.
+ * - keys marked `describedOnlyWhenSet` (Kafka's internal keys, and keys Kafka's broker does
+ *   not define) are listed only when set; unknown broker keys are listed when set in any
+ *   layer, static or dynamic, as Kafka lists the "originals" it does not know.
  */
 import type { BrokerConfig } from './broker-config';
 import { BROKER_SCHEMA, brokerConfigSynonyms, listenerBaseKey, TOPIC_KEYS, TOPIC_SCHEMA, TOPIC_TO_BROKER_SYNONYM } from './schema';
@@ -84,6 +87,7 @@ export function describeTopicConfigs(broker: BrokerConfig, topic: TopicConfig, o
   const out: DescribedConfig[] = [];
   for (const def of TOPIC_KEYS) {
     if (!wanted(opts, def.name)) continue;
+    if (def.describedOnlyWhenSet && !topic.isOverridden(def.name)) continue;
     const sensitive = isSensitiveType(def.type);
     const value = sensitive ? null : formatValue(def.type, topic.getByName(def.name) ?? null);
     const serverKey = TOPIC_TO_BROKER_SYNONYM.get(def.name);
@@ -113,8 +117,13 @@ export interface DescribeBrokerOptions extends DescribeOptions {
 
 /** DescribeConfigs entries of the broker (or of the cluster-wide dynamic defaults). */
 export function describeBrokerConfigs(broker: BrokerConfig, opts: DescribeBrokerOptions): DescribedConfig[] {
+  const isSet = (name: string): boolean =>
+    broker.staticSettings.has(name) || broker.dynamicBroker.has(name) || broker.dynamicDefault.has(name);
+  const setOutsideSchema = [...new Set([...broker.staticSettings.keys(), ...broker.dynamicBroker.keys(), ...broker.dynamicDefault.keys()])].filter(
+    (k) => !BROKER_SCHEMA.has(k),
+  );
   const names: string[] = opts.perBroker
-    ? [...BROKER_SCHEMA.keys(), ...[...broker.staticSettings.keys()].filter((k) => !BROKER_SCHEMA.has(k))]
+    ? [...[...BROKER_SCHEMA.values()].filter((d) => !d.describedOnlyWhenSet || isSet(d.name)).map((d) => d.name), ...setOutsideSchema]
     : [...broker.dynamicDefault.keys()];
   const out: DescribedConfig[] = [];
   for (const name of names) {

@@ -2,8 +2,10 @@
  * Checks for dynamic broker config updates (IncrementalAlterConfigs / AlterConfigs on a
  * BROKER resource), after Kafka's `DynamicBrokerConfig.validateConfigs`: only dynamic keys,
  * listener and security keys only for a named broker, key-store style security keys only
- * with a listener prefix, and values that parse and pass their validators. With the current
- * config given, the resulting whole is resolved too so cross-key rules still hold.
+ * with a listener prefix, and values that parse and pass their validators. Names Kafka does
+ * not define at all (a typo, or a key Kafka 4.0 removed) are accepted and stored as Kafka 4.4
+ * does; the broker ignores them with a warning. With the current config given, the resulting
+ * whole is resolved too so cross-key rules still hold.
  */
 import type { BrokerConfig } from './broker-config';
 import { checkValue, tryResolveBrokerConfig } from './broker-resolve';
@@ -52,10 +54,7 @@ export function validateBrokerConfigUpdate(
     const value = text ?? undefined;
     const base = listenerBaseKey(name);
     const def = BROKER_SCHEMA.get(name) ?? (base !== undefined ? BROKER_SCHEMA.get(base) : undefined);
-    if (!def) {
-      problems.push({ key: name, value, message: 'unknown broker config' });
-      continue;
-    }
+    if (!def) continue; // unknown: kept and ignored, as Kafka does
     if (!def.dynamic) {
       problems.push({ key: name, value, message: 'cannot be updated dynamically; set it in the static config and restart' });
       continue;

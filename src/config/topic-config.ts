@@ -9,10 +9,9 @@ import type { BrokerConfig } from './broker-config';
 import { effectiveFlushIntervalMs, effectiveRetentionMs, effectiveRollJitterMs, effectiveRollMs } from './broker-derive';
 import { checkValue } from './broker-resolve';
 import { ConfigValidationError, type ConfigProblem } from './errors';
-import { TOPIC_KEYS, TOPIC_SCHEMA, type TopicKey, type TopicValue } from './schema';
+import { REMOVED_TOPIC_KEYS, TOPIC_KEYS, TOPIC_SCHEMA, type TopicKey, type TopicValue } from './schema';
 import { BROKER_SYNONYM_SCALE } from './schema/topic';
 import type { ConfigValue } from './types';
-import { LONG_MAX } from './value-codec';
 
 /**
  * The value each topic key takes when the topic does not override it: from the first
@@ -36,15 +35,6 @@ export function brokerTopicDefaults(broker: BrokerConfig): Map<TopicKey, ConfigV
   out.set('segment.ms', effectiveRollMs(get));
   out.set('segment.jitter.ms', effectiveRollJitterMs(get));
   out.set('flush.ms', effectiveFlushIntervalMs(get));
-  // Before/after fall back to the deprecated difference bound when left at Long.MAX_VALUE.
-  const diff = get('log.message.timestamp.difference.max.ms') as number;
-  for (const [topicKey, brokerKey] of [
-    ['message.timestamp.before.max.ms', 'log.message.timestamp.before.max.ms'],
-    ['message.timestamp.after.max.ms', 'log.message.timestamp.after.max.ms'],
-  ] as const) {
-    const v = get(brokerKey) as number;
-    out.set(topicKey, v >= LONG_MAX ? diff : v);
-  }
   return out;
 }
 
@@ -58,9 +48,16 @@ export interface ValidateTopicConfigOptions {
   readonly broker?: BrokerConfig;
 }
 
+/** The problem text for a name Kafka 4.4 does not know (the server turns it into Kafka's wording). */
+function unknownTopicKeyMessage(key: string): string {
+  const removed = REMOVED_TOPIC_KEYS.get(key);
+  return `unknown topic config name: ${key}${removed === undefined ? '' : ` (${removed})`}`;
+}
+
 /**
  * Checks topic config overrides as CreateTopics / AlterConfigs receive them: unknown names,
- * bad values, and conflicts. A null value means "remove the override" and is not checked.
+ * bad values, and conflicts. A null value means "remove the override" and is not checked;
+ * removing an unknown name is allowed, as Kafka allows deleting a stale override.
  */
 export function validateTopicConfigs(
   overrides: Readonly<Record<string, string | null>>,
@@ -69,12 +66,12 @@ export function validateTopicConfigs(
   const problems: ConfigProblem[] = [];
   const parsed = new Map<string, ConfigValue>();
   for (const [key, text] of Object.entries(overrides)) {
+    if (text === null) continue;
     const def = TOPIC_SCHEMA.get(key);
     if (!def) {
-      problems.push({ key, value: text ?? undefined, message: `unknown topic config name: ${key}` });
+      problems.push({ key, value: text, message: unknownTopicKeyMessage(key) });
       continue;
     }
-    if (text === null) continue;
     const checked = checkValue(def, text);
     if (checked.reason !== undefined) {
       problems.push({ key, value: text, message: checked.reason });
@@ -145,33 +142,40 @@ export class TopicConfig {
     return this.compact && maxLag > 0 ? Math.min(maxLag, segmentMs) : segmentMs;
   }
 
-  /** message.timestamp.before.max.ms, or the deprecated difference bound when left at its default. */
+  /** message.timestamp.before.max.ms (Kafka 4 has no older fallback bound any more). */
   get messageTimestampBeforeMaxMs(): number {
-    const v = this.get('message.timestamp.before.max.ms');
-    return v >= LONG_MAX ? this.get('message.timestamp.difference.max.ms') : v;
+    return this.get('message.timestamp.before.max.ms');
   }
 
+  /** message.timestamp.after.max.ms: one hour by default since Kafka 4.0 (KIP-1030). */
   get messageTimestampAfterMaxMs(): number {
-    const v = this.get('message.timestamp.after.max.ms');
-    return v >= LONG_MAX ? this.get('message.timestamp.difference.max.ms') : v;
+    return this.get('message.timestamp.after.max.ms');
   }
 
-  /** The sizes handed to segments at creation: segment.bytes when preallocating, else 0. */
+  /** The size at which segments roll: internal.segment.bytes when set, else segment.bytes (LogConfig.segmentSize). */
+  get segmentSize(): number {
+    return this.get('internal.segment.bytes') ?? this.get('segment.bytes');
+  }
+
+  /** The sizes handed to segments at creation: the segment size when preallocating, else 0. */
   get initFileSize(): number {
-    return this.get('preallocate') ? this.get('segment.bytes') : 0;
+    return this.get('preallocate') ? this.segmentSize : 0;
   }
 }
 
 /**
- * The effective config of a topic. Overrides are checked as `validateTopicConfigs` does;
- * any problem throws `ConfigValidationError` (stored overrides should already be valid).
+ * The effective config of a topic. Overrides with names Kafka 4.4 does not know (say a
+ * message.format.version stored before the upgrade) are ignored, as Kafka's LogConfig ignores
+ * them; the others are checked as `validateTopicConfigs` does, and any problem throws
+ * `ConfigValidationError` (stored overrides should already be valid).
  */
 export function resolveTopicConfig(broker: BrokerConfig, overrides: Readonly<Record<string, string>> = {}): TopicConfig {
-  const problems = validateTopicConfigs(overrides, { broker });
+  const known = Object.fromEntries(Object.entries(overrides).filter(([k]) => TOPIC_SCHEMA.has(k)));
+  const problems = validateTopicConfigs(known, { broker });
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const values = new Map<string, ConfigValue>(brokerTopicDefaults(broker));
-  for (const [k, text] of Object.entries(overrides)) {
+  for (const [k, text] of Object.entries(known)) {
     values.set(k, checkValue(TOPIC_SCHEMA.get(k)!, text).value as ConfigValue);
   }
-  return new TopicConfig(values, new Map(Object.entries(overrides)));
+  return new TopicConfig(values, new Map(Object.entries(known)));
 }

@@ -113,6 +113,13 @@ export interface ConfigKeyDef<N extends string = string, T extends ConfigType = 
   readonly ignoredNote?: string;
   /** Set for keys Kafka marks deprecated; a warning is reported when the key is set. */
   readonly deprecated?: string;
+  /**
+   * DescribeConfigs lists the key only when it is set explicitly: Kafka's internal keys
+   * (`ConfigDef.defineInternal`, e.g. internal.segment.bytes), which Kafka leaves out of
+   * DescribeConfigs unless given, and keys Kafka's own definition lacks (ours, or an
+   * authorizer's), which Kafka shows only when they are given.
+   */
+  readonly describedOnlyWhenSet?: boolean;
 }
 
 /** A topic-level key plus the broker keys that provide its default, highest priority first. */

@@ -65,32 +65,41 @@ export function oneOfIgnoreCase(...allowed: readonly string[]): Validator {
   };
 }
 
-/** Every list item is one of the given strings (Kafka's `ValidList.in`); an empty list passes. */
-export function listOf(...allowed: readonly string[]): Validator {
+export interface ValidListOptions {
+  /** Allowed items (case-sensitive); any non-empty item when absent. */
+  readonly allowed?: readonly string[];
+  /** Whether an empty list is accepted. */
+  readonly emptyAllowed: boolean;
+}
+
+/**
+ * A list whose items are distinct and non-empty, optionally drawn from `allowed`: Kafka's
+ * `ValidList` as KIP-1161 (Kafka 4.2) made it. Checked in Kafka's order: empty list,
+ * repeated items, empty items, then items outside `allowed`.
+ */
+export function validList(opts: ValidListOptions): Validator {
+  const { allowed, emptyAllowed } = opts;
+  const describe = allowed ? `[${allowed.join(', ')}]` : 'distinct non-empty items';
   return {
-    describe: `[${allowed.join(', ')}]`,
+    describe: emptyAllowed ? describe : `${describe}, at least one`,
     check(v) {
       if (!Array.isArray(v)) return 'value must be a list';
-      const bad = (v as readonly string[]).filter((item) => !allowed.includes(item));
+      const items = v as readonly string[];
+      if (items.length === 0) return emptyAllowed ? undefined : 'the list must not be empty';
+      const dup = items.find((item, i) => items.indexOf(item) !== i);
+      if (dup !== undefined) return `'${dup}' is listed twice`;
+      if (items.includes('')) return 'list items must not be empty';
+      if (!allowed) return undefined;
+      const bad = items.filter((item) => !allowed.includes(item));
       if (bad.length === 0) return undefined;
       return `list items must each be one of: ${allowed.join(', ')} (got ${bad.map((b) => `'${b}'`).join(', ')})`;
     },
   };
 }
 
-/** Like `listOf` but also rejects the same item twice (Kafka's process.roles check). */
-export function distinctListOf(...allowed: readonly string[]): Validator {
-  const inner = listOf(...allowed);
-  return {
-    describe: inner.describe,
-    check(v) {
-      const reason = inner.check(v);
-      if (reason) return reason;
-      const items = v as readonly string[];
-      const dup = items.find((item, i) => items.indexOf(item) !== i);
-      return dup === undefined ? undefined : `'${dup}' is listed twice`;
-    },
-  };
+/** Runs `first`, then `second` when the first passes. */
+export function both(first: Validator, second: Validator, describe = second.describe): Validator {
+  return { describe, check: (v) => first.check(v) ?? second.check(v) };
 }
 
 /** A non-empty string (Kafka's `NonEmptyString`). */

@@ -50,14 +50,14 @@ describe('precedence', () => {
     const c = resolveBrokerConfig({
       profile: 'development',
       layers: [
-        layer({ 'num.partitions': '2', 'log.segment.bytes': '1000000' }, 'file'),
+        layer({ 'num.partitions': '2', 'log.segment.bytes': '2000000' }, 'file'),
         layer({ 'num.partitions': '3', 'default.replication.factor': '1' }, 'env'),
         layer({ 'num.partitions': '4' }, 'override'),
       ],
     });
     expect(c.get('num.partitions')).toBe(4);
     expect(c.source('num.partitions')).toEqual({ source: ConfigSource.STATIC_BROKER_CONFIG, origin: 'override num.partitions' });
-    expect(c.get('log.segment.bytes')).toBe(1000000);
+    expect(c.get('log.segment.bytes')).toBe(2000000);
     expect(c.source('log.segment.bytes').origin).toBe('file log.segment.bytes');
     expect(c.isExplicit('num.partitions')).toBe(true);
     expect(c.isExplicit('delete.topic.enable')).toBe(false);
@@ -80,13 +80,13 @@ describe('typed values and derived values', () => {
     const policy: readonly string[] = c.get('log.cleanup.policy');
     expect(policy).toEqual(['compact', 'delete']);
     expect(c.get('log.cleaner.min.cleanable.ratio')).toBe(0.25);
-    const adv: string | null = c.get('advertised.listeners');
-    expect(adv).toBe('PLAINTEXT://example.com:9092');
+    const adv: readonly string[] | null = c.get('advertised.listeners');
+    expect(adv).toEqual(['PLAINTEXT://example.com:9092']);
     expect(c.get('log.flush.interval.messages')).toBe(LONG_MAX);
     expect(c.get('log.retention.ms')).toBeNull();
     // @ts-expect-error keys without a default are typed nullable
-    const notNull: string = c.get('advertised.listeners');
-    expect(notNull).toBe('PLAINTEXT://example.com:9092');
+    const notNull: readonly string[] = c.get('advertised.listeners');
+    expect(notNull).toEqual(['PLAINTEXT://example.com:9092']);
   });
 
   it('retention: ms over minutes over hours; negative means -1', () => {
@@ -114,7 +114,9 @@ describe('typed values and derived values', () => {
     const fromDir = resolveBrokerConfig({ layers: [layer({ 'node.id': '1', 'log.dir': '/x' })] });
     expect(fromDir.logDirs).toEqual(['/x']);
     expect(problemsOf({ 'log.dirs': '/a,/b/../a' })[0].message).toMatch(/listed more than once/);
-    expect(problemsOf({ 'log.dirs': ' , ' })[0].message).toMatch(/at least one log directory/);
+    expect(problemsOf({ 'log.dirs': '' })[0]).toMatchObject({ key: 'log.dirs', message: expect.stringMatching(/must not be empty/) });
+    expect(problemsOf({ 'log.dirs': '/a,,/b' })[0].message).toMatch(/list items must not be empty/);
+    expect(problemsOf({ 'log.dirs': '/a,/a' })[0].message).toMatch(/'\/a' is listed twice/);
   });
 
   it('maps consumer group assignors to built-in names', () => {
@@ -167,6 +169,16 @@ describe('problems and warnings', () => {
     expect(e.message).toMatch(/num.partitions value 'x' \(from test num.partitions\): expected a 32-bit integer/);
   });
 
+  it('warns about keys Kafka 4.0 removed, saying so, and ignores them', () => {
+    const c = dev({ 'log.message.format.version': '2.8', 'zookeeper.connect': 'zk:2181', 'log.message.downconversion.enable': 'true' });
+    expect(c.warnings.map((w) => [w.key, w.message])).toEqual([
+      ['log.message.format.version', 'removed in Kafka 4.0: records are always stored in message format v2; ignored'],
+      ['zookeeper.connect', 'removed in Kafka 4.0 with ZooKeeper mode; ignored'],
+      ['log.message.downconversion.enable', 'removed in Kafka 4.0 with the fetch versions that needed down-conversion; ignored'],
+    ]);
+    expect(c.getUnknown('log.message.format.version')).toBe('2.8');
+  });
+
   it('warns about unknown keys but accepts listener-prefixed ones', () => {
     const c = dev({ 'bogus.key': '1', 'listener.name.plaintext.ssl.keystore.location': '/ks' });
     expect(c.warnings).toEqual([{ key: 'bogus.key', origin: 'test bogus.key', message: 'unknown configuration key; ignored' }]);
@@ -176,9 +188,9 @@ describe('problems and warnings', () => {
 
   it('warns about deprecated keys and notes ignored ones only when set', () => {
     expect(dev().notes).toEqual([]);
-    const c = dev({ 'num.network.threads': '3', 'log.message.format.version': '2.8' });
+    const c = dev({ 'num.network.threads': '3' });
     expect(c.notes.map((n) => n.key)).toEqual(['num.network.threads']);
-    expect(c.warnings.map((w) => w.key)).toEqual(['log.message.format.version']);
+    expect(c.warnings).toEqual([]);
   });
 
   it('checks cross-key rules', () => {
@@ -193,6 +205,24 @@ describe('problems and warnings', () => {
     expect(keys({ 'connection.failed.authentication.delay.ms': '700000' })).toEqual(['connection.failed.authentication.delay.ms']);
     expect(keys({ 'process.roles': 'controller' })).toEqual(['process.roles']);
     expect(keys({ 'process.roles': 'broker,broker' })).toEqual(['process.roles']);
+  });
+
+  it("checks list keys with Kafka 4.4's rules", () => {
+    const first = (s: Record<string, string>) => problemsOf(s).map((p) => [p.key, p.message.split(';')[0]])[0];
+    expect(first({ listeners: '' })).toEqual(['listeners', 'the list must not be empty']);
+    expect(first({ listeners: 'PLAINTEXT://:9092,,SSL://:9093' })).toEqual(['listeners', 'list items must not be empty']);
+    expect(first({ 'process.roles': '' })).toEqual(['process.roles', 'the list must not be empty']);
+    expect(first({ 'group.coordinator.rebalance.protocols': 'classic,classic' })).toEqual(['group.coordinator.rebalance.protocols', "'classic' is listed twice"]);
+    expect(first({ 'group.consumer.assignors': '' })).toEqual(['group.consumer.assignors', 'the list must not be empty']);
+    expect(first({ 'controller.quorum.voters': '1@h:1,x' })).toEqual(['controller.quorum.voters', "'x' is not of the form {id}@{host}:{port}"]);
+    expect(first({ 'controller.quorum.bootstrap.servers': 'h' })).toEqual(['controller.quorum.bootstrap.servers', "'h' is not of the form {host}:{port}"]);
+    expect(problemsOf({ 'log.cleanup.policy': '', 'ssl.cipher.suites': '', 'early.start.listeners': '', 'controller.quorum.voters': '' })).toEqual([]);
+  });
+
+  it('needs node.id at least 0, given directly or through broker.id', () => {
+    expect(problemsOf({ 'node.id': '-1' })[0]).toMatchObject({ key: 'node.id', message: expect.stringMatching(/at least 0/) });
+    const viaBroker = tryResolveBrokerConfig({ layers: [layer({ 'broker.id': '-5' })] }).problems;
+    expect(viaBroker).toEqual([expect.objectContaining({ key: 'node.id', value: '-5', origin: 'test broker.id, via broker.id' })]);
   });
 
   it('validates cluster.id as a 22-character base64url UUID', () => {

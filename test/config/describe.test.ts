@@ -24,9 +24,9 @@ const topicEntries = (b = broker(), overrides: Record<string, string> = {}) =>
   describeTopicConfigs(b, resolveTopicConfig(b, overrides), { includeSynonyms: true, includeDocumentation: true });
 
 describe('describeTopicConfigs', () => {
-  it('lists every topic key with its type code and documentation', () => {
+  it('lists every topic key but the internal one with its type code and documentation', () => {
     const entries = topicEntries();
-    expect(entries.map((e) => e.name)).toEqual(TOPIC_KEYS.map((k) => k.name));
+    expect(entries.map((e) => e.name)).toEqual(TOPIC_KEYS.map((k) => k.name).filter((n) => n !== 'internal.segment.bytes'));
     expect(byName(entries, 'retention.ms').configType).toBe(ConfigTypeCode.LONG);
     expect(byName(entries, 'cleanup.policy').configType).toBe(ConfigTypeCode.LIST);
     expect(byName(entries, 'preallocate').configType).toBe(ConfigTypeCode.BOOLEAN);
@@ -84,6 +84,37 @@ describe('describeTopicConfigs', () => {
       ConfigSource.STATIC_BROKER_CONFIG,
       ConfigSource.DEFAULT_CONFIG,
     ]);
+  });
+
+  it('lists exactly the 37 keys a Kafka 4.4 topic describes', () => {
+    expect(topicEntries().map((e) => e.name).sort()).toEqual([
+      'cleanup.policy', 'compression.gzip.level', 'compression.lz4.level', 'compression.type', 'compression.zstd.level',
+      'delete.retention.ms', 'errors.deadletterqueue.group.enable', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
+      'follower.replication.throttled.replicas', 'index.interval.bytes', 'leader.replication.throttled.replicas',
+      'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms', 'max.decompressed.message.bytes',
+      'max.message.bytes', 'message.timestamp.after.max.ms', 'message.timestamp.before.max.ms', 'message.timestamp.type',
+      'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'min.insync.replicas', 'preallocate', 'remote.copy.lag.bytes',
+      'remote.copy.lag.ms', 'remote.log.copy.disable', 'remote.log.delete.on.disable', 'remote.storage.enable',
+      'retention.bytes', 'retention.ms', 'segment.bytes', 'segment.index.bytes', 'segment.jitter.ms', 'segment.ms',
+      'unclean.leader.election.enable',
+    ]);
+    expect(byName(topicEntries(), 'message.timestamp.after.max.ms')).toMatchObject({
+      value: '3600000',
+      synonyms: [{ name: 'log.message.timestamp.after.max.ms', value: '3600000', source: ConfigSource.DEFAULT_CONFIG }],
+    });
+  });
+
+  it('lists internal.segment.bytes only when the topic sets it, with itself as the only synonym', () => {
+    const entries = topicEntries(broker(), { 'internal.segment.bytes': '100000' });
+    expect(entries).toHaveLength(38);
+    expect(byName(entries, 'internal.segment.bytes')).toMatchObject({
+      value: '100000',
+      source: ConfigSource.TOPIC_CONFIG,
+      configType: ConfigTypeCode.INT,
+      synonyms: [{ name: 'internal.segment.bytes', value: '100000', source: ConfigSource.TOPIC_CONFIG }],
+    });
+    const b = broker();
+    expect(describeTopicConfigs(b, resolveTopicConfig(b), { keys: ['internal.segment.bytes'] })).toEqual([]);
   });
 
   it('reports keys without a broker synonym as DEFAULT_CONFIG with no synonyms', () => {
@@ -149,6 +180,28 @@ describe('describeBrokerConfigs', () => {
         synonyms: [{ name: 'log.cleaner.threads', value: '2', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }],
       }),
     ]);
+  });
+
+  it('lists keys Kafka keeps internal or does not define only when set', () => {
+    const names = (b: ReturnType<typeof broker>) => describeBrokerConfigs(b, { perBroker: true }).map((e) => e.name);
+    const plain = names(broker());
+    for (const k of ['producer.id.expiration.check.interval.ms', 'cluster.id', 'super.users', 'allow.everyone.if.no.acl.found']) {
+      expect([k, plain.includes(k)]).toEqual([k, false]);
+    }
+    const set = describeBrokerConfigs(broker({ 'super.users': 'User:admin', 'producer.id.expiration.check.interval.ms': '1000' }), { perBroker: true });
+    expect(byName(set, 'super.users')).toMatchObject({ value: 'User:admin', source: ConfigSource.STATIC_BROKER_CONFIG });
+    expect(byName(set, 'producer.id.expiration.check.interval.ms')).toMatchObject({ value: '1000', readOnly: true });
+  });
+
+  it('lists unknown keys set dynamically as read-only and sensitive, as Kafka does', () => {
+    const b = withDynamicConfigs(broker(), { dynamicDefault: { 'log.message.format.version': '3.0' } });
+    expect(byName(describeBrokerConfigs(b, { perBroker: true, includeSynonyms: true }), 'log.message.format.version')).toMatchObject({
+      value: null,
+      isSensitive: true,
+      readOnly: true,
+      source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+      configType: ConfigTypeCode.UNKNOWN,
+    });
   });
 
   it('reports development profile values as DEFAULT_CONFIG', () => {

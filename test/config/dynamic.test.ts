@@ -1,4 +1,4 @@
-import { resolveBrokerConfig, validateBrokerConfigUpdate } from '../../src/config';
+import { resolveBrokerConfig, validateBrokerConfigUpdate, withDynamicConfigs } from '../../src/config';
 
 const current = () => resolveBrokerConfig({ profile: 'development' });
 
@@ -14,12 +14,27 @@ describe('validateBrokerConfigUpdate', () => {
     expect(validateBrokerConfigUpdate({ 'log.retention.hours': '1' }, { perBroker: true })[0].message).toMatch(/cannot be updated dynamically/);
   });
 
-  it('rejects unknown keys and bad values', () => {
-    const p = validateBrokerConfigUpdate({ 'no.such': '1', 'log.cleanup.policy': 'archive' }, { perBroker: true });
+  it('rejects bad values', () => {
+    const p = validateBrokerConfigUpdate({ 'log.cleanup.policy': 'archive', 'log.segment.bytes': '1000' }, { perBroker: true });
     expect(p.map((x) => [x.key, x.message.split(';')[0]])).toEqual([
-      ['no.such', 'unknown broker config'],
       ['log.cleanup.policy', "list items must each be one of: compact, delete (got 'archive')"],
+      ['log.segment.bytes', 'value must be at least 1048576'],
     ]);
+  });
+
+  it('accepts names it does not know, as Kafka 4.4 does, and the broker then ignores them with a warning', () => {
+    const updates = { 'no.such': '1', 'log.message.format.version': '3.0' };
+    expect(validateBrokerConfigUpdate(updates, { perBroker: false, current: current() })).toEqual([]);
+    expect(validateBrokerConfigUpdate(updates, { perBroker: true, current: current() })).toEqual([]);
+    const c = withDynamicConfigs(current(), { dynamicDefault: updates });
+    expect(c.warnings.map((w) => [w.key, w.message])).toEqual([
+      ['no.such', 'unknown configuration key; ignored'],
+      ['log.message.format.version', 'removed in Kafka 4.0: records are always stored in message format v2; ignored'],
+    ]);
+  });
+
+  it('refuses advertised.listeners, which Kafka 4 no longer updates dynamically', () => {
+    expect(validateBrokerConfigUpdate({ 'advertised.listeners': 'PLAINTEXT://h:9092' }, { perBroker: true })[0].message).toMatch(/cannot be updated dynamically/);
   });
 
   it('keeps listener and security keys per broker', () => {

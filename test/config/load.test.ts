@@ -56,7 +56,7 @@ describe('loadBrokerConfig', () => {
     expect(c.advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`)).toEqual(['PLAINTEXT://localhost:9092']);
     expect(c.brokerListeners.map((l) => l.name)).toEqual(['PLAINTEXT']);
     expect(c.source('log.retention.hours')).toEqual({ source: ConfigSource.STATIC_BROKER_CONFIG, origin: `${file}:28` });
-    expect(c.notes.map((n) => n.key).sort()).toEqual(['num.io.threads', 'num.network.threads', 'num.recovery.threads.per.data.dir']);
+    expect(c.notes.map((n) => n.key).sort()).toEqual(['num.io.threads', 'num.network.threads']);
   });
 
   it('applies env over the file and overrides over env', () => {

@@ -24,7 +24,7 @@ describe('broker schema', () => {
     'log.flush.interval.ms', 'log.flush.scheduler.interval.ms', 'log.cleanup.policy', 'log.cleaner.enable',
     'log.cleaner.delete.retention.ms', 'log.cleaner.min.cleanable.ratio', 'log.cleaner.min.compaction.lag.ms',
     'log.message.timestamp.type', 'log.message.timestamp.before.max.ms', 'log.message.timestamp.after.max.ms',
-    'log.message.downconversion.enable', 'offsets.topic.num.partitions', 'offsets.topic.replication.factor',
+    'max.decompressed.message.bytes', 'log.remote.copy.lag.ms', 'log.remote.copy.lag.bytes', 'offsets.topic.num.partitions', 'offsets.topic.replication.factor',
     'offsets.retention.minutes', 'offsets.retention.check.interval.ms', 'offsets.commit.timeout.ms',
     'group.initial.rebalance.delay.ms', 'group.min.session.timeout.ms', 'group.max.session.timeout.ms', 'group.max.size',
     'group.consumer.session.timeout.ms', 'group.consumer.heartbeat.interval.ms', 'group.consumer.assignors',
@@ -46,8 +46,9 @@ describe('broker schema', () => {
     expect(broker('log.flush.interval.messages')).toMatchObject({ type: 'LONG', default: LONG_MAX });
     expect(broker('log.cleanup.policy')).toMatchObject({ type: 'LIST', default: ['delete'] });
     expect(broker('log.cleaner.min.cleanable.ratio')).toMatchObject({ type: 'DOUBLE', default: 0.5 });
-    expect(broker('listeners')).toMatchObject({ type: 'STRING', default: 'PLAINTEXT://:9092' });
-    expect(broker('listener.security.protocol.map').default).toBe('PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL');
+    expect(broker('listeners')).toMatchObject({ type: 'LIST', default: ['PLAINTEXT://:9092'] });
+    expect(broker('log.dirs')).toMatchObject({ type: 'LIST', default: null });
+    expect(broker('listener.security.protocol.map').default).toBe('SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT');
     expect(broker('offsets.topic.replication.factor')).toMatchObject({ type: 'SHORT', default: 3 });
     expect(broker('offsets.topic.num.partitions')).toMatchObject({ type: 'INT', default: 50 });
     expect(broker('offsets.retention.minutes')).toMatchObject({ type: 'INT', default: 10080 });
@@ -60,23 +61,38 @@ describe('broker schema', () => {
     expect(broker('ssl.keystore.password')).toMatchObject({ type: 'PASSWORD', default: null });
   });
 
+  it('has the defaults Kafka 4 changed', () => {
+    expect(broker('log.message.timestamp.after.max.ms').default).toBe(3_600_000);
+    expect(broker('log.segment.bytes').validator!.describe).toBe('[1048576,...]');
+    expect(broker('num.recovery.threads.per.data.dir').default).toBe(2);
+    expect(broker('group.coordinator.rebalance.protocols').default).toEqual(['classic', 'consumer', 'streams']);
+    expect(broker('group.consumer.assignors').default).toEqual(['uniform', 'range']);
+    expect(broker('group.coordinator.append.linger.ms').default).toBe(-1);
+    expect(broker('node.id').default).toBeNull();
+  });
+
+  it('no longer declares the keys Kafka 4.0 removed', () => {
+    for (const k of ['log.message.format.version', 'log.message.downconversion.enable', 'log.message.timestamp.difference.max.ms', 'reserved.broker.max.id', 'broker.id.generation.enable', 'leader.imbalance.per.broker.percentage']) {
+      expect([k, BROKER_SCHEMA.has(k)]).toEqual([k, false]);
+    }
+  });
+
   it('marks dynamic keys as Kafka does: the first retention synonym is, the hours form is not', () => {
     expect(broker('log.retention.ms').dynamic).toBe(true);
     expect(broker('log.retention.hours').dynamic).toBe(false);
     expect(broker('log.roll.ms').dynamic).toBe(true);
     expect(broker('log.roll.hours').dynamic).toBe(false);
     expect(broker('message.max.bytes').dynamic).toBe(true);
-    expect(broker('log.message.format.version').dynamic).toBe(false);
     expect(broker('num.io.threads').dynamic).toBe(true);
     expect(broker('listeners').dynamic).toBe(true);
+    expect(broker('advertised.listeners').dynamic).toBe(false);
     expect(broker('num.partitions').dynamic).toBe(false);
     expect(broker('node.id').dynamic).toBe(false);
     expect(broker('auto.create.topics.enable').dynamic).toBe(false);
   });
 
-  it('every broker key that is a topic default is dynamic, except the message format', () => {
-    for (const [topicKey, serverKey] of TOPIC_TO_BROKER_SYNONYM) {
-      if (topicKey === 'message.format.version') continue;
+  it('every broker key that is a topic default is dynamic', () => {
+    for (const serverKey of TOPIC_TO_BROKER_SYNONYM.values()) {
       expect([serverKey, broker(serverKey).dynamic]).toEqual([serverKey, true]);
     }
   });
@@ -94,7 +110,8 @@ describe('topic schema', () => {
     'message.timestamp.before.max.ms', 'message.timestamp.after.max.ms', 'min.cleanable.dirty.ratio',
     'min.compaction.lag.ms', 'min.insync.replicas', 'preallocate', 'retention.bytes', 'retention.ms', 'segment.bytes',
     'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
-    'message.downconversion.enable', 'local.retention.ms', 'local.retention.bytes', 'remote.storage.enable',
+    'local.retention.ms', 'local.retention.bytes', 'remote.storage.enable', 'remote.copy.lag.ms', 'remote.copy.lag.bytes',
+    'max.decompressed.message.bytes', 'errors.deadletterqueue.group.enable', 'internal.segment.bytes',
     'compression.gzip.level', 'compression.lz4.level', 'compression.zstd.level',
     'leader.replication.throttled.replicas', 'follower.replication.throttled.replicas',
   ])('declares %s', (name) => {
@@ -117,6 +134,10 @@ describe('topic schema', () => {
     ['file.delete.delay.ms', ['log.segment.delete.delay.ms']],
     ['min.insync.replicas', ['min.insync.replicas']],
     ['remote.storage.enable', []],
+    ['max.decompressed.message.bytes', ['max.decompressed.message.bytes']],
+    ['remote.copy.lag.ms', ['log.remote.copy.lag.ms']],
+    ['errors.deadletterqueue.group.enable', []],
+    ['internal.segment.bytes', []],
   ])('%s has broker synonyms %j', (name, synonyms) => {
     expect(topic(name).brokerSynonyms).toEqual(synonyms);
   });

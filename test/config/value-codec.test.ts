@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { formatJavaDouble, formatLong, formatValue, LONG_MAX, parseCsvList, parseValue } from '../../src/config/value-codec';
-import { atLeast, between, distinctListOf, listOf, oneOf, oneOfIgnoreCase } from '../../src/config/validators';
+import { atLeast, between, both, custom, oneOf, oneOfIgnoreCase, validList } from '../../src/config/validators';
 
 const ok = (type: Parameters<typeof parseValue>[0], text: string): unknown => {
   const r = parseValue(type, text);
@@ -124,14 +124,28 @@ describe('validators', () => {
     expect(oneOfIgnoreCase('BIDIRECTIONAL').check('bidirectional')).toBeUndefined();
   });
 
-  it('listOf checks each item and names the bad ones; an empty list passes', () => {
-    expect(listOf('compact', 'delete').check(['compact', 'archive'])).toMatch(/'archive'/);
-    expect(listOf('compact', 'delete').check([])).toBeUndefined();
-    expect(listOf('compact', 'delete').check(['compact', ''])).toMatch(/''/);
+  it('validList checks items against the allowed ones and names the bad ones', () => {
+    const policy = validList({ allowed: ['compact', 'delete'], emptyAllowed: true });
+    expect(policy.check(['compact', 'archive'])).toMatch(/'archive'/);
+    expect(policy.check(['compact', 'delete'])).toBeUndefined();
+    expect(policy.describe).toBe('[compact, delete]');
   });
 
-  it('distinctListOf rejects repeats', () => {
-    expect(distinctListOf('broker', 'controller').check(['broker', 'broker'])).toMatch(/listed twice/);
-    expect(distinctListOf('broker', 'controller').check(['broker', 'controller'])).toBeUndefined();
+  it('validList follows KIP-1161: repeats and empty items are refused, an empty list only when not allowed', () => {
+    const roles = validList({ allowed: ['broker', 'controller'], emptyAllowed: false });
+    expect(roles.check([])).toBe('the list must not be empty');
+    expect(roles.check(['broker', 'broker'])).toBe("'broker' is listed twice");
+    expect(roles.check(['broker', '', ''])).toBe("'' is listed twice"); // repeats are checked first, as in Kafka
+    expect(roles.check(['broker', ''])).toBe('list items must not be empty');
+    expect(validList({ emptyAllowed: true }).check([])).toBeUndefined();
+    expect(validList({ emptyAllowed: true }).check(['anything', 'at all'])).toBeUndefined();
+  });
+
+  it('both runs the second validator only when the first passes', () => {
+    const v = both(validList({ emptyAllowed: false }), custom('short items', (x) => ((x as string[]).some((i) => i.length > 3) ? 'too long' : undefined)));
+    expect(v.check([])).toBe('the list must not be empty');
+    expect(v.check(['abcd'])).toBe('too long');
+    expect(v.check(['ab'])).toBeUndefined();
+    expect(v.describe).toBe('short items');
   });
 });

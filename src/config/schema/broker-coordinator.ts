@@ -1,9 +1,9 @@
 /**
  * Broker keys of the group coordinator (classic and KIP-848 consumer groups), the offsets
- * topic and the transaction coordinator, after Kafka's `GroupCoordinatorConfig`,
+ * topic and the transaction coordinator, after Kafka 4.4's `GroupCoordinatorConfig`,
  * `TransactionLogConfig` and `TransactionStateManagerConfig`.
  */
-import { atLeast, custom, listOf } from '../validators';
+import { atLeast, both, custom, validList } from '../validators';
 import { key } from './define';
 
 /** Server-side assignors this broker implements, by short name and by Kafka's class name (KIP-848). */
@@ -14,12 +14,17 @@ export const CONSUMER_GROUP_ASSIGNOR_NAMES: Readonly<Record<string, 'uniform' | 
   'org.apache.kafka.coordinator.group.assignor.RangeAssignor': 'range',
 };
 
-const assignorList = custom('uniform, range (or their Kafka class names)', (v) => {
-  const items = v as readonly string[];
-  if (items.length === 0) return 'at least one assignor is required';
-  const bad = items.filter((i) => !(i in CONSUMER_GROUP_ASSIGNOR_NAMES));
-  return bad.length === 0 ? undefined : `unknown assignor ${bad.map((b) => `'${b}'`).join(', ')}; known: uniform, range`;
-});
+/**
+ * Kafka checks the list shape in ConfigDef and the names when it builds the assignors (an
+ * unknown class fails start-up); both are checked here up front.
+ */
+const assignorList = both(
+  validList({ emptyAllowed: false }),
+  custom('uniform, range (or their Kafka class names)', (v) => {
+    const bad = (v as readonly string[]).filter((i) => !(i in CONSUMER_GROUP_ASSIGNOR_NAMES));
+    return bad.length === 0 ? undefined : `unknown assignor ${bad.map((b) => `'${b}'`).join(', ')}; known: uniform, range`;
+  }),
+);
 
 export const COORDINATOR_KEYS = [
   // ---- classic groups
@@ -40,17 +45,17 @@ export const COORDINATOR_KEYS = [
     doc: 'Most members a classic group may have.',
   }),
   key({
-    name: 'group.coordinator.rebalance.protocols', type: 'LIST', default: ['classic', 'consumer'], importance: 'MEDIUM',
-    validator: listOf('classic', 'consumer', 'share'),
-    doc: "Enabled group protocols: 'classic' (JoinGroup/SyncGroup) and 'consumer' (KIP-848 ConsumerGroupHeartbeat).",
+    name: 'group.coordinator.rebalance.protocols', type: 'LIST', default: ['classic', 'consumer', 'streams'], importance: 'MEDIUM',
+    validator: validList({ allowed: ['consumer', 'classic', 'share', 'streams'], emptyAllowed: false }),
+    doc: "Enabled group protocols: 'classic' (JoinGroup/SyncGroup), 'consumer' (KIP-848), 'share' (KIP-932) and 'streams' (KIP-1071). Only the protocols this broker implements are served.",
   }),
   key({
-    name: 'group.coordinator.threads', type: 'INT', default: 1, importance: 'MEDIUM', validator: atLeast(1),
+    name: 'group.coordinator.threads', type: 'INT', default: 4, importance: 'HIGH', validator: atLeast(1),
     doc: 'Coordinator threads in Kafka.', ignoredNote: 'accepted for compatibility; coordinators run on the event loop',
   }),
   key({
-    name: 'group.coordinator.append.linger.ms', type: 'INT', default: 10, importance: 'MEDIUM', validator: atLeast(0),
-    doc: 'How long the coordinator waits to batch its record appends.',
+    name: 'group.coordinator.append.linger.ms', type: 'INT', default: -1, importance: 'MEDIUM', validator: atLeast(-1),
+    doc: 'How long the coordinator waits to batch its record appends; -1 adapts the wait to the load to keep latency low.',
   }),
   // ---- consumer groups (KIP-848)
   key({
@@ -83,7 +88,7 @@ export const COORDINATOR_KEYS = [
   }),
   key({
     name: 'group.consumer.assignors', type: 'LIST', importance: 'MEDIUM', validator: assignorList,
-    default: ['org.apache.kafka.coordinator.group.assignor.UniformAssignor', 'org.apache.kafka.coordinator.group.assignor.RangeAssignor'],
+    default: ['uniform', 'range'],
     doc: 'Server-side assignors for consumer-protocol groups; the first is used when a member names none.',
   }),
   // ---- offsets
@@ -169,7 +174,9 @@ export const COORDINATOR_KEYS = [
     doc: 'How long idempotent-producer state of an idle producer id is kept on a partition.',
   }),
   key({
+    // An internal key in Kafka: DescribeConfigs shows it only when set.
     name: 'producer.id.expiration.check.interval.ms', type: 'INT', default: 600000, importance: 'LOW', validator: atLeast(1),
+    describedOnlyWhenSet: true,
     doc: 'How often expired producer ids are looked for.',
   }),
 ] as const;

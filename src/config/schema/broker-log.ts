@@ -1,14 +1,20 @@
 /**
  * Broker keys for the log: directories, segments, retention, flushing, indexes, the cleaner
- * and timestamps. They follow Kafka's `ServerLogConfigs`, `CleanerConfig` and the log part of
- * `KafkaConfig`; the keys that are a topic config's broker default are dynamic, as in Kafka's
- * `DynamicLogConfig.ReconfigurableConfigs` (only the first synonym: log.retention.ms is
- * dynamic, log.retention.hours is not).
+ * and timestamps. They follow Kafka 4.4's `ServerLogConfigs`, `CleanerConfig` and the log part
+ * of `KafkaConfig`; the keys that are a topic config's broker default are dynamic, as in
+ * Kafka's `DynamicLogConfig.ReconfigurableConfigs` (only the first synonym: log.retention.ms
+ * is dynamic, log.retention.hours is not). Kafka 4.0 removed log.message.format.version,
+ * log.message.downconversion.enable and log.message.timestamp.difference.max.ms (see
+ * `removed.ts`).
  */
-import { atLeast, between, custom, listOf, oneOf } from '../validators';
+import { atLeast, between, custom, oneOf, validList } from '../validators';
 import { key } from './define';
 
-const RECORD_OVERHEAD_V0 = 14; // smallest legal log.segment.bytes, as Kafka's LegacyRecord.RECORD_OVERHEAD_V0
+/** Smallest segment size Kafka 4.x accepts (KIP-1030); tests use internal.segment.bytes for less. */
+export const MIN_SEGMENT_BYTES = 1024 * 1024;
+
+/** Largest decompressed record size Kafka allows (the largest array a JVM can allocate). */
+export const MAX_DECOMPRESSED_MESSAGE_BYTES = 2147483639;
 
 /** Kafka's gzip level rule: 1..9, or -1 for the codec default. */
 export const gzipLevel = custom('[1,...,9] or -1', (v) =>
@@ -16,24 +22,23 @@ export const gzipLevel = custom('[1,...,9] or -1', (v) =>
 
 export const LOG_KEYS = [
   key({
-    name: 'log.dirs', type: 'STRING', default: null, importance: 'HIGH',
+    name: 'log.dirs', type: 'LIST', default: null, importance: 'HIGH', validator: validList({ emptyAllowed: false }),
     doc: 'Comma-separated directories holding partition data. When unset, log.dir is used.',
   }),
   key({
-    name: 'log.dir', type: 'STRING', default: '/tmp/kafka-logs', importance: 'HIGH',
-    doc: 'Single data directory, used when log.dirs is unset.',
+    name: 'log.dir', type: 'LIST', default: ['/tmp/kafka-logs'], importance: 'HIGH', validator: validList({ emptyAllowed: false }),
+    doc: 'Data directory (or comma-separated directories), used when log.dirs is unset.',
   }),
   key({
     name: 'num.partitions', type: 'INT', default: 1, importance: 'MEDIUM', validator: atLeast(1),
     doc: 'Partition count of topics created without one (including auto-created topics).',
   }),
   key({
-    name: 'num.recovery.threads.per.data.dir', type: 'INT', default: 1, importance: 'HIGH', validator: atLeast(1), dynamic: true,
-    doc: 'Threads per data directory for recovery at start-up in Kafka.',
-    ignoredNote: 'accepted for compatibility; recovery runs on the event loop',
+    name: 'num.recovery.threads.per.data.dir', type: 'INT', default: 2, importance: 'HIGH', validator: atLeast(1), dynamic: true,
+    doc: 'How many logs of each data directory are opened (and recovered) at once at start-up.',
   }),
   key({
-    name: 'log.segment.bytes', type: 'INT', default: 1073741824, importance: 'HIGH', validator: atLeast(RECORD_OVERHEAD_V0), dynamic: true,
+    name: 'log.segment.bytes', type: 'INT', default: 1073741824, importance: 'HIGH', validator: atLeast(MIN_SEGMENT_BYTES), dynamic: true,
     doc: 'Size at which the active segment is rolled. Default for segment.bytes.',
   }),
   key({
@@ -73,8 +78,9 @@ export const LOG_KEYS = [
     doc: 'How often retention is checked for every partition.',
   }),
   key({
-    name: 'log.cleanup.policy', type: 'LIST', default: ['delete'], importance: 'MEDIUM', validator: listOf('compact', 'delete'), dynamic: true,
-    doc: "What happens to segments past retention: 'delete', 'compact', or both. Default for cleanup.policy.",
+    name: 'log.cleanup.policy', type: 'LIST', default: ['delete'], importance: 'MEDIUM', dynamic: true,
+    validator: validList({ allowed: ['compact', 'delete'], emptyAllowed: true }),
+    doc: "What happens to segments past retention: 'delete', 'compact', both, or nothing (an empty list keeps data forever). Default for cleanup.policy.",
   }),
   key({
     name: 'log.index.size.max.bytes', type: 'INT', default: 10485760, importance: 'MEDIUM', validator: atLeast(4), dynamic: true,
@@ -122,22 +128,14 @@ export const LOG_KEYS = [
     doc: "With CreateTime, how far a record timestamp may lie before the broker's clock. Default for message.timestamp.before.max.ms.",
   }),
   key({
-    name: 'log.message.timestamp.after.max.ms', type: 'LONG', default: 2 ** 63, importance: 'MEDIUM', validator: atLeast(0), dynamic: true,
+    // One hour since Kafka 4.0 (KIP-1030); unbounded before.
+    name: 'log.message.timestamp.after.max.ms', type: 'LONG', default: 3600000, importance: 'MEDIUM', validator: atLeast(0), dynamic: true,
     doc: "With CreateTime, how far a record timestamp may lie after the broker's clock. Default for message.timestamp.after.max.ms.",
   }),
   key({
-    name: 'log.message.timestamp.difference.max.ms', type: 'LONG', default: 2 ** 63, importance: 'MEDIUM', validator: atLeast(0), dynamic: true,
-    doc: 'Older single bound on timestamp distance, used for before/after when those are left at their defaults.',
-    deprecated: 'use log.message.timestamp.before.max.ms and log.message.timestamp.after.max.ms (deprecated since Kafka 3.6)',
-  }),
-  key({
-    name: 'log.message.format.version', type: 'STRING', default: '3.0-IV1', importance: 'MEDIUM',
-    doc: 'Legacy on-disk message format version; ignored, batches are always stored in format v2.',
-    deprecated: 'ignored: records are always stored in message format v2 (deprecated since Kafka 3.0)',
-  }),
-  key({
-    name: 'log.message.downconversion.enable', type: 'BOOLEAN', default: true, importance: 'LOW', dynamic: true,
-    doc: 'Whether fetches from clients that need an older message format are converted (else UNSUPPORTED_VERSION). Default for message.downconversion.enable.',
+    name: 'max.decompressed.message.bytes', type: 'INT', default: MAX_DECOMPRESSED_MESSAGE_BYTES, importance: 'MEDIUM', dynamic: true,
+    validator: between(1, MAX_DECOMPRESSED_MESSAGE_BYTES),
+    doc: 'Largest decompressed size of a single record the broker accepts where it decompresses batches. Default for the topic-level max.decompressed.message.bytes.',
   }),
   key({
     name: 'log.local.retention.ms', type: 'LONG', default: -2, importance: 'MEDIUM', validator: atLeast(-2), dynamic: true,
@@ -146,6 +144,14 @@ export const LOG_KEYS = [
   key({
     name: 'log.local.retention.bytes', type: 'LONG', default: -2, importance: 'MEDIUM', validator: atLeast(-2), dynamic: true,
     doc: 'Tiered storage: local retention in bytes; -2 means use the full retention. Accepted; tiered storage is not supported.',
+  }),
+  key({
+    name: 'log.remote.copy.lag.ms', type: 'LONG', default: 0, importance: 'MEDIUM', validator: atLeast(-1), dynamic: true,
+    doc: 'Tiered storage: age a segment must reach before it is copied to remote storage. Accepted; tiered storage is not supported.',
+  }),
+  key({
+    name: 'log.remote.copy.lag.bytes', type: 'LONG', default: -1, importance: 'MEDIUM', validator: atLeast(-1), dynamic: true,
+    doc: 'Tiered storage: newer local data a segment must have behind it before it is copied to remote storage. Accepted; tiered storage is not supported.',
   }),
   key({
     name: 'log.dir.failure.timeout.ms', type: 'LONG', default: 30000, importance: 'LOW', validator: atLeast(1),

@@ -1,5 +1,5 @@
 /**
- * Broker keys for replication and leadership, after Kafka's `ReplicationConfigs` and
+ * Broker keys for replication and leadership, after Kafka 4.4's `ReplicationConfigs` and
  * `KRaftConfigs`. Used by the cluster mode; a single node reads only a few of them.
  */
 import { atLeast } from '../validators';
@@ -47,7 +47,7 @@ export const REPLICATION_KEYS = [
     doc: 'How often high watermarks are checkpointed to disk.',
   }),
   key({
-    name: 'num.replica.fetchers', type: 'INT', default: 1, importance: 'HIGH', dynamic: true,
+    name: 'num.replica.fetchers', type: 'INT', default: 1, importance: 'HIGH', validator: atLeast(1), dynamic: true,
     doc: 'Fetcher connections per source broker.',
   }),
   key({
@@ -65,10 +65,6 @@ export const REPLICATION_KEYS = [
   key({
     name: 'auto.leader.rebalance.enable', type: 'BOOLEAN', default: true, importance: 'HIGH',
     doc: 'Move leadership back to preferred replicas periodically. Accepted; a single node is always the leader.',
-  }),
-  key({
-    name: 'leader.imbalance.per.broker.percentage', type: 'INT', default: 10, importance: 'HIGH',
-    doc: 'Leader imbalance that triggers a preferred-leader election.',
   }),
   key({
     name: 'leader.imbalance.check.interval.seconds', type: 'LONG', default: 300, importance: 'HIGH', validator: atLeast(1),

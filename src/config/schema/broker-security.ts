@@ -4,7 +4,7 @@
  * returns no value for them. Any of these may also be given per listener as
  * `listener.name.<name>.<key>` (kept as is, see `isListenerPrefixedKey`).
  */
-import { atLeast, oneOf } from '../validators';
+import { oneOf, validList } from '../validators';
 import { key } from './define';
 
 const PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -20,23 +20,23 @@ export const SECURITY_KEYS = [
     doc: 'Format of the key store file (PEM is what a Node.js broker can read directly).',
   }),
   key({
-    name: 'ssl.keystore.location', type: 'STRING', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.keystore.location', type: 'STRING', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Path of the key store holding the server certificate and key.',
   }),
   key({
-    name: 'ssl.keystore.password', type: 'PASSWORD', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.keystore.password', type: 'PASSWORD', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Password of the key store file.',
   }),
   key({
-    name: 'ssl.key.password', type: 'PASSWORD', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.key.password', type: 'PASSWORD', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Password of the private key.',
   }),
   key({
-    name: 'ssl.keystore.certificate.chain', type: 'PASSWORD', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.keystore.certificate.chain', type: 'PASSWORD', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Server certificate chain in PEM, given inline.',
   }),
   key({
-    name: 'ssl.keystore.key', type: 'PASSWORD', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.keystore.key', type: 'PASSWORD', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Server private key in PEM, given inline.',
   }),
   key({
@@ -44,15 +44,15 @@ export const SECURITY_KEYS = [
     doc: 'Format of the trust store file.',
   }),
   key({
-    name: 'ssl.truststore.location', type: 'STRING', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.truststore.location', type: 'STRING', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Path of the trust store used to check client certificates.',
   }),
   key({
-    name: 'ssl.truststore.password', type: 'PASSWORD', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.truststore.password', type: 'PASSWORD', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Password of the trust store file.',
   }),
   key({
-    name: 'ssl.truststore.certificates', type: 'PASSWORD', default: null, importance: 'HIGH', dynamic: true,
+    name: 'ssl.truststore.certificates', type: 'PASSWORD', default: null, importance: 'MEDIUM', dynamic: true,
     doc: 'Trusted certificates in PEM, given inline.',
   }),
   key({
@@ -62,6 +62,7 @@ export const SECURITY_KEYS = [
   }),
   key({
     name: 'ssl.enabled.protocols', type: 'LIST', default: ['TLSv1.2', 'TLSv1.3'], importance: 'MEDIUM', dynamic: true,
+    validator: validList({ emptyAllowed: true }),
     doc: 'TLS versions accepted.',
   }),
   key({
@@ -69,8 +70,8 @@ export const SECURITY_KEYS = [
     doc: 'TLS protocol used to build the TLS context.',
   }),
   key({
-    name: 'ssl.cipher.suites', type: 'LIST', default: null, importance: 'LOW', dynamic: true,
-    doc: 'Cipher suites allowed; unset allows the runtime defaults.',
+    name: 'ssl.cipher.suites', type: 'LIST', default: [], importance: 'MEDIUM', dynamic: true, validator: validList({ emptyAllowed: true }),
+    doc: 'Cipher suites allowed; an empty list allows the runtime defaults.',
   }),
   key({
     name: 'ssl.endpoint.identification.algorithm', type: 'STRING', default: 'https', importance: 'LOW', dynamic: true,
@@ -78,6 +79,7 @@ export const SECURITY_KEYS = [
   }),
   key({
     name: 'sasl.enabled.mechanisms', type: 'LIST', default: ['GSSAPI'], importance: 'MEDIUM', dynamic: true,
+    validator: validList({ emptyAllowed: true }),
     doc: 'SASL mechanisms offered to clients (e.g. PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).',
   }),
   key({
@@ -93,12 +95,12 @@ export const SECURITY_KEYS = [
     doc: 'JAAS login configuration text; usually given per listener and mechanism.',
   }),
   key({
-    name: 'sasl.server.max.receive.size', type: 'INT', default: 524288, importance: 'LOW',
+    name: 'sasl.server.max.receive.size', type: 'INT', default: 524288, importance: 'MEDIUM',
     doc: 'Largest SASL token accepted before authentication completes.',
   }),
   key({
-    name: 'connections.max.reauth.ms', type: 'LONG', default: 0, importance: 'MEDIUM', validator: atLeast(0),
-    doc: 'Longest session lifetime before a SASL client must re-authenticate (KIP-368); 0 disables it.',
+    name: 'connections.max.reauth.ms', type: 'LONG', default: 0, importance: 'MEDIUM',
+    doc: 'Longest session lifetime before a SASL client must re-authenticate (KIP-368); 0 or less disables it.',
   }),
   key({
     name: 'principal.builder.class', type: 'CLASS', importance: 'MEDIUM', dynamic: true,
@@ -110,11 +112,12 @@ export const SECURITY_KEYS = [
     doc: 'Authorizer to use; empty disables ACL checks. The built-in ACL authorizer is selected by Kafka\'s StandardAuthorizer class name.',
   }),
   key({
-    name: 'super.users', type: 'STRING', default: null, importance: 'MEDIUM',
+    // super.users and allow.everyone.if.no.acl.found belong to Kafka's authorizer, not to KafkaConfig.
+    name: 'super.users', type: 'STRING', default: null, importance: 'MEDIUM', describedOnlyWhenSet: true,
     doc: 'Semicolon-separated principals (User:name) allowed everything by the authorizer.',
   }),
   key({
-    name: 'allow.everyone.if.no.acl.found', type: 'BOOLEAN', default: false, importance: 'MEDIUM',
+    name: 'allow.everyone.if.no.acl.found', type: 'BOOLEAN', default: false, importance: 'MEDIUM', describedOnlyWhenSet: true,
     doc: 'With an authorizer, allow access to resources that have no ACLs.',
   }),
 ] as const;

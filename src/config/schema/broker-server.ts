@@ -1,9 +1,11 @@
 /**
  * Broker keys for identity, roles, listeners, sockets and request limits.
- * Names, types, defaults, importance and dynamic flags follow Kafka's `ServerConfigs`,
- * `SocketServerConfigs`, `KRaftConfigs` and `DynamicBrokerConfig`; docs are our own.
+ * Names, types, defaults, importance, validators and dynamic flags follow Kafka 4.4's
+ * `ServerConfigs`, `SocketServerConfigs`, `KRaftConfigs`, `QuorumConfig` and
+ * `DynamicBrokerConfig`; docs are our own. List keys use Kafka's KIP-1161 rules (no repeated
+ * or empty items).
  */
-import { atLeast, custom, distinctListOf, oneOf } from '../validators';
+import { atLeast, custom, oneOf, validList } from '../validators';
 import { key } from './define';
 
 const THREADS_NOTE = 'accepted for compatibility; Node.js serves requests on one event loop, so this has no effect';
@@ -11,27 +13,36 @@ const THREADS_NOTE = 'accepted for compatibility; Node.js serves requests on one
 /** Kafka's cluster ids are 16-byte UUIDs in unpadded base64url: 22 characters. */
 const CLUSTER_ID = /^[A-Za-z0-9_-]{22}$/;
 
+/** Each item must match `pattern` (Kafka's quorum validators allow an empty list and repeats). */
+function eachItem(pattern: RegExp, form: string): ReturnType<typeof custom> {
+  return custom(`each item ${form}`, (v) => {
+    const bad = (v as readonly string[]).find((item) => !pattern.test(item));
+    return bad === undefined ? undefined : `'${bad}' is not of the form ${form}`;
+  });
+}
+
 export const SERVER_KEYS = [
   // ---- identity and roles
   key({
-    name: 'node.id', type: 'INT', default: -1, importance: 'HIGH',
+    // Kafka: no default, so a missing node.id fails start-up (broker.id stands in for it).
+    name: 'node.id', type: 'INT', default: null, importance: 'HIGH',
     doc: 'Id of this node in the cluster. Required (or broker.id); when only one of node.id and broker.id is set, the other takes its value.',
-    validator: atLeast(-1),
+    validator: atLeast(0),
   }),
   key({
     name: 'broker.id', type: 'INT', default: -1, importance: 'HIGH',
     doc: 'Older name of node.id; if both are set they must be equal.',
-    validator: atLeast(-1),
   }),
   key({
     // Kafka 3.x defaults to "" (ZooKeeper mode) and 4.x has no default. This broker has no
     // ZooKeeper mode and is always its own controller in single-node mode, so the default is both roles.
     name: 'process.roles', type: 'LIST', default: ['broker', 'controller'], importance: 'HIGH',
     doc: "Roles this process plays: 'broker', 'controller' or both. This broker always needs the broker role; in single-node mode it is also its own controller.",
-    validator: distinctListOf('broker', 'controller'),
+    validator: validList({ allowed: ['broker', 'controller'], emptyAllowed: false }),
   }),
   key({
-    name: 'cluster.id', type: 'STRING', default: null, importance: 'HIGH',
+    // Ours: Kafka's broker has no such key (its cluster id lives in meta.properties).
+    name: 'cluster.id', type: 'STRING', default: null, importance: 'HIGH', describedOnlyWhenSet: true,
     doc: 'Cluster id (22-character base64url UUID, as kafka-storage.sh random-uuid prints). Ours: Kafka keeps it in meta.properties. When unset, one is generated on first start and kept in the data directory.',
     validator: custom('22-character base64url UUID', (v) =>
       typeof v === 'string' && CLUSTER_ID.test(v) ? undefined : 'value must be a 22-character base64url UUID (e.g. from kafka-storage.sh random-uuid)'),
@@ -41,41 +52,39 @@ export const SERVER_KEYS = [
     doc: 'Rack (or availability zone) of this broker, used to spread replicas.',
   }),
   key({
-    name: 'controller.listener.names', type: 'STRING', default: null, importance: 'HIGH',
+    // Kafka 4.x requires it (no default); a single node here is its own controller without one.
+    name: 'controller.listener.names', type: 'LIST', default: null, importance: 'HIGH',
+    validator: validList({ emptyAllowed: false }),
     doc: 'Comma-separated names of listeners used by the KRaft controller. Accepted so Kafka KRaft configs load; such listeners are not advertised to clients.',
   }),
   key({
     name: 'controller.quorum.voters', type: 'LIST', default: [], importance: 'HIGH',
+    validator: eachItem(/^\d+@\S+:\d+$/, '{id}@{host}:{port}'),
     doc: 'KRaft voter set (id@host:port,...). Accepted for compatibility; this broker coordinates a cluster through its metadata store instead.',
   }),
   key({
     name: 'controller.quorum.bootstrap.servers', type: 'LIST', default: [], importance: 'HIGH',
+    validator: eachItem(/^\S+:\d+$/, '{host}:{port}'),
     doc: 'KRaft controller bootstrap addresses. Accepted for compatibility; not used.',
   }),
   key({
     name: 'metadata.log.dir', type: 'STRING', default: null, importance: 'HIGH',
     doc: 'Directory for cluster metadata; defaults to the first log directory.',
   }),
-  key({
-    name: 'reserved.broker.max.id', type: 'INT', default: 1000, importance: 'MEDIUM', validator: atLeast(0),
-    doc: 'Highest id that may be configured by hand (ZooKeeper-era id generation). Accepted for compatibility.',
-  }),
-  key({
-    name: 'broker.id.generation.enable', type: 'BOOLEAN', default: true, importance: 'MEDIUM',
-    doc: 'ZooKeeper-era automatic broker id generation. Accepted for compatibility; not used.',
-  }),
   // ---- listeners
   key({
-    name: 'listeners', type: 'STRING', default: 'PLAINTEXT://:9092', importance: 'HIGH', dynamic: true,
+    name: 'listeners', type: 'LIST', default: ['PLAINTEXT://:9092'], importance: 'HIGH', dynamic: true, validator: validList({ emptyAllowed: false }),
     doc: 'Comma-separated NAME://host:port endpoints to listen on. An empty host binds all interfaces, [::1] is an IPv6 literal, port 0 picks a free port. Names and ports must be unique (the same port may serve one IPv4 and one IPv6 address).',
   }),
   key({
-    name: 'advertised.listeners', type: 'STRING', default: null, importance: 'HIGH', dynamic: true,
+    // Not dynamic in Kafka 4.x (it was per-broker dynamic in ZooKeeper mode).
+    name: 'advertised.listeners', type: 'LIST', default: null, importance: 'HIGH', validator: validList({ emptyAllowed: false }),
     doc: 'Endpoints given to clients in metadata, when they differ from listeners (e.g. behind NAT). Each name must also appear in listeners; 0.0.0.0 is not allowed. Defaults to listeners.',
   }),
   key({
     name: 'listener.security.protocol.map', type: 'STRING', importance: 'LOW', dynamic: true,
-    default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+    // The order Kafka's default text has (it is built from a map).
+    default: 'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
     doc: 'NAME:PROTOCOL pairs giving the security protocol of each listener name; needed for any listener not named after a protocol.',
   }),
   key({
@@ -83,7 +92,7 @@ export const SERVER_KEYS = [
     doc: 'Listener used between brokers; must be an advertised listener. Defaults to the listener named after security.inter.broker.protocol.',
   }),
   key({
-    name: 'early.start.listeners', type: 'STRING', default: null, importance: 'HIGH',
+    name: 'early.start.listeners', type: 'LIST', default: null, importance: 'HIGH', validator: validList({ emptyAllowed: true }),
     doc: 'Listener names that may start before authorization is ready. Accepted for compatibility.',
   }),
   // ---- sockets and request limits

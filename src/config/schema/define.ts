@@ -15,6 +15,7 @@ interface KeyOptions<N extends string, T extends ConfigType, D> {
   validator?: Validator;
   ignoredNote?: string;
   deprecated?: string;
+  describedOnlyWhenSet?: boolean;
 }
 
 /** A key definition whose `default` keeps its literal type (null for "no default"). */

@@ -11,6 +11,7 @@ import { REPLICATION_KEYS } from './broker-replication';
 import { SECURITY_KEYS } from './broker-security';
 import { SERVER_KEYS } from './broker-server';
 import type { ValueOfDef } from './define';
+import { REMOVED_BROKER_KEYS, REMOVED_TOPIC_KEYS } from './removed';
 import { TOPIC_KEYS } from './topic';
 
 export const BROKER_KEYS = [...SERVER_KEYS, ...LOG_KEYS, ...COORDINATOR_KEYS, ...REPLICATION_KEYS, ...SECURITY_KEYS] as const;
@@ -45,6 +46,8 @@ for (const t of TOPIC_KEYS) {
     invariant(BROKER_SCHEMA.has(s), `topic key ${t.name} names broker synonym ${s}, which is not a broker key`);
   }
 }
+for (const k of REMOVED_TOPIC_KEYS.keys()) invariant(!TOPIC_SCHEMA.has(k), `topic key ${k} is both declared and listed as removed`);
+for (const k of REMOVED_BROKER_KEYS.keys()) invariant(!BROKER_SCHEMA.has(k), `broker key ${k} is both declared and listed as removed`);
 
 /** Topic key → its highest-priority broker synonym (Kafka's TOPIC_CONFIG_SYNONYMS). */
 export const TOPIC_TO_BROKER_SYNONYM: ReadonlyMap<string, string> = new Map(
@@ -102,4 +105,5 @@ export function listenerBaseKey(name: string): string | undefined {
 }
 
 export { TOPIC_KEYS } from './topic';
+export { REMOVED_BROKER_KEYS, REMOVED_TOPIC_KEYS } from './removed';
 export { CONSUMER_GROUP_ASSIGNOR_NAMES } from './broker-coordinator';

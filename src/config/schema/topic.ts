@@ -1,12 +1,15 @@
 /**
- * Topic-level keys: Kafka's `TopicConfig` / `LogConfig` list with types, defaults and
+ * Topic-level keys: Kafka 4.4's `TopicConfig` / `LogConfig` list with types, defaults and
  * validators, and for each its broker-level synonyms in priority order, as Kafka's
  * `ServerTopicConfigSynonyms` (e.g. retention.ms ← log.retention.ms ← log.retention.minutes
  * ← log.retention.hours). A topic value that is not overridden comes from the first broker
  * synonym that is set, converted to the topic's unit (see `BROKER_SYNONYM_SCALE`).
+ * DescribeConfigs lists these keys (internal.segment.bytes only when set); Kafka 4.0 removed
+ * message.format.version, message.downconversion.enable and
+ * message.timestamp.difference.max.ms, which are now unknown names (see `removed.ts`).
  */
-import { atLeast, between, custom, listOf, oneOf } from '../validators';
-import { gzipLevel } from './broker-log';
+import { atLeast, between, custom, oneOf, validList } from '../validators';
+import { gzipLevel, MAX_DECOMPRESSED_MESSAGE_BYTES, MIN_SEGMENT_BYTES } from './broker-log';
 import { topicKey } from './define';
 
 /** Broker keys whose value must be scaled to the topic key's unit (hours/minutes → ms). */
@@ -17,19 +20,23 @@ export const BROKER_SYNONYM_SCALE: Readonly<Record<string, number>> = {
   'log.retention.hours': 3_600_000,
 };
 
-/** `*` or a list of partition:brokerId pairs (Kafka's ThrottledReplicaListValidator). */
+/**
+ * `*` alone, or partitionId:brokerId pairs (Kafka's ThrottledReplicaListValidator, which lets
+ * empty items and repeats through).
+ */
 const throttledReplicas = custom("'*' or partitionId:brokerId pairs", (v) => {
   const items = v as readonly string[];
   if (items.length === 1 && items[0] === '*') return undefined;
-  const bad = items.filter((i) => !/^\d+:\d+$/.test(i));
+  const bad = items.filter((i) => !/^(\d+:\d+)?$/.test(i));
   return bad.length === 0 ? undefined : "value must be '*' or a list of partitionId:brokerId pairs";
 });
 
 export const TOPIC_KEYS = [
   topicKey({
-    name: 'cleanup.policy', type: 'LIST', default: ['delete'], importance: 'MEDIUM', validator: listOf('compact', 'delete'),
+    name: 'cleanup.policy', type: 'LIST', default: ['delete'], importance: 'MEDIUM',
+    validator: validList({ allowed: ['compact', 'delete'], emptyAllowed: true }),
     brokerSynonyms: ['log.cleanup.policy'],
-    doc: "'delete' drops segments past retention; 'compact' keeps the latest record per key; 'compact,delete' does both.",
+    doc: "'delete' drops segments past retention; 'compact' keeps the latest record per key; 'compact,delete' does both; an empty list keeps every segment.",
   }),
   topicKey({
     name: 'compression.type', type: 'STRING', default: 'producer', importance: 'MEDIUM',
@@ -73,8 +80,18 @@ export const TOPIC_KEYS = [
     brokerSynonyms: [], doc: 'Replicas whose follower-side replication is throttled.',
   }),
   topicKey({
+    name: 'errors.deadletterqueue.group.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM',
+    brokerSynonyms: [], doc: 'Whether share groups may use this topic as their dead-letter queue (KIP-932). Accepted; share groups are not served.',
+  }),
+  topicKey({
     name: 'index.interval.bytes', type: 'INT', default: 4096, importance: 'MEDIUM', validator: atLeast(0),
     brokerSynonyms: ['log.index.interval.bytes'], doc: 'Bytes appended between two offset index entries.',
+  }),
+  topicKey({
+    // Internal in Kafka (listed by DescribeConfigs only when set): a segment size below
+    // segment.bytes' 1 MiB floor, for tests.
+    name: 'internal.segment.bytes', type: 'INT', default: null, importance: 'MEDIUM', describedOnlyWhenSet: true,
+    brokerSynonyms: [], doc: 'When set, the segment size used instead of segment.bytes, without its lower bound. For tests only.',
   }),
   topicKey({
     name: 'leader.replication.throttled.replicas', type: 'LIST', default: [], importance: 'MEDIUM', validator: throttledReplicas,
@@ -100,18 +117,13 @@ export const TOPIC_KEYS = [
     brokerSynonyms: ['message.max.bytes'], doc: 'Largest record batch (after compression) accepted for this topic.',
   }),
   topicKey({
-    name: 'message.downconversion.enable', type: 'BOOLEAN', default: true, importance: 'LOW',
-    brokerSynonyms: ['log.message.downconversion.enable'],
-    doc: 'Whether fetches needing an older message format are converted (else UNSUPPORTED_VERSION).',
+    name: 'max.decompressed.message.bytes', type: 'INT', default: MAX_DECOMPRESSED_MESSAGE_BYTES, importance: 'MEDIUM',
+    validator: between(1, MAX_DECOMPRESSED_MESSAGE_BYTES), brokerSynonyms: ['max.decompressed.message.bytes'],
+    doc: 'Largest decompressed size of a single record, checked where the broker decompresses batches (unlike max.message.bytes, which bounds the compressed batch).',
   }),
   topicKey({
-    name: 'message.format.version', type: 'STRING', default: '3.0-IV1', importance: 'MEDIUM',
-    brokerSynonyms: ['log.message.format.version'],
-    doc: 'Legacy message format version; ignored, batches are always stored in format v2.',
-    deprecated: 'ignored: records are always stored in message format v2 (deprecated since Kafka 3.0)',
-  }),
-  topicKey({
-    name: 'message.timestamp.after.max.ms', type: 'LONG', default: 2 ** 63, importance: 'MEDIUM', validator: atLeast(0),
+    // One hour since Kafka 4.0 (KIP-1030); unbounded before.
+    name: 'message.timestamp.after.max.ms', type: 'LONG', default: 3600000, importance: 'MEDIUM', validator: atLeast(0),
     brokerSynonyms: ['log.message.timestamp.after.max.ms'],
     doc: "With CreateTime, how far a record timestamp may lie after the broker's clock (else INVALID_TIMESTAMP).",
   }),
@@ -119,12 +131,6 @@ export const TOPIC_KEYS = [
     name: 'message.timestamp.before.max.ms', type: 'LONG', default: 2 ** 63, importance: 'MEDIUM', validator: atLeast(0),
     brokerSynonyms: ['log.message.timestamp.before.max.ms'],
     doc: "With CreateTime, how far a record timestamp may lie before the broker's clock (else INVALID_TIMESTAMP).",
-  }),
-  topicKey({
-    name: 'message.timestamp.difference.max.ms', type: 'LONG', default: 2 ** 63, importance: 'MEDIUM', validator: atLeast(0),
-    brokerSynonyms: ['log.message.timestamp.difference.max.ms'],
-    doc: 'Older single bound on timestamp distance, used for before/after when those are left at their defaults.',
-    deprecated: 'use message.timestamp.before.max.ms and message.timestamp.after.max.ms (deprecated since Kafka 3.6)',
   }),
   topicKey({
     name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', importance: 'MEDIUM', validator: oneOf('CreateTime', 'LogAppendTime'),
@@ -150,6 +156,16 @@ export const TOPIC_KEYS = [
     brokerSynonyms: ['log.preallocate'], doc: 'Preallocate segment files at their full size.',
   }),
   topicKey({
+    name: 'remote.copy.lag.bytes', type: 'LONG', default: -1, importance: 'MEDIUM', validator: atLeast(-1),
+    brokerSynonyms: ['log.remote.copy.lag.bytes'],
+    doc: 'Tiered storage: newer local data a segment must have behind it before it is copied; -1 follows local retention. Accepted; not supported.',
+  }),
+  topicKey({
+    name: 'remote.copy.lag.ms', type: 'LONG', default: 0, importance: 'MEDIUM', validator: atLeast(-1),
+    brokerSynonyms: ['log.remote.copy.lag.ms'],
+    doc: 'Tiered storage: age a segment must reach before it is copied; -1 follows local retention. Accepted; not supported.',
+  }),
+  topicKey({
     name: 'remote.log.copy.disable', type: 'BOOLEAN', default: false, importance: 'MEDIUM',
     brokerSynonyms: [], doc: 'Tiered storage: stop copying segments to remote storage. Accepted; not supported.',
   }),
@@ -172,7 +188,7 @@ export const TOPIC_KEYS = [
     doc: 'How long data is kept before old segments are deleted (with the delete policy); -1 keeps it forever.',
   }),
   topicKey({
-    name: 'segment.bytes', type: 'INT', default: 1073741824, importance: 'MEDIUM', validator: atLeast(14),
+    name: 'segment.bytes', type: 'INT', default: 1073741824, importance: 'MEDIUM', validator: atLeast(MIN_SEGMENT_BYTES),
     brokerSynonyms: ['log.segment.bytes'], doc: 'Size at which the active segment is rolled.',
   }),
   topicKey({
