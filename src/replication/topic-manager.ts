@@ -27,6 +27,7 @@ export class TopicManager {
       if (v !== undefined && v !== null) values[key] = Array.isArray(v) ? v.join(',') : v;
     }
     values['segment.ms'] = effective.maxSegmentMs;
+    values['segment.bytes'] = effective.segmentSize;
     return parseLogConfig(values);
   }
 
