@@ -1,0 +1,367 @@
+/**
+ * The group coordinator as the server sees it (Kafka's GroupCoordinatorService): routes each
+ * group to the shard of its __consumer_offsets partition (abs(hash(groupId)) % partitions), checks
+ * requests before they reach a shard, turns operation failures into response errors, loads
+ * __consumer_offsets at start-up, and drops the offsets of deleted topics.
+ *
+ * On a single node every partition of __consumer_offsets is led here, so every shard is loaded.
+ * As in Kafka, the topic is created by the first FindCoordinator for a group (or by a Metadata
+ * request naming it), with offsets.topic.num.partitions partitions, replication factor
+ * offsets.topic.replication.factor, cleanup.policy=compact and the offsets segment size. Until
+ * then group operations answer NOT_COORDINATOR, which sends clients to FindCoordinator. A
+ * creation that fails (more replicas than brokers) answers COORDINATOR_NOT_AVAILABLE, as Kafka.
+ */
+import type { BrokerConfig } from '../../config';
+import type { MetadataStore, NewTopic, TopicInfo } from '../../cluster/metadata-store';
+import type { Log } from '../../log/log';
+import { ErrorCode } from '../../protocol/error-codes';
+import { CoordinatorNotAvailableError } from '../../protocol/kafka-errors';
+import type { JoinGroupRequest } from '../../protocol/generated/join-group';
+import type { LeaveGroupRequest } from '../../protocol/generated/leave-group';
+import type { SyncGroupRequest } from '../../protocol/generated/sync-group';
+import type { Clock } from '../../util/clock';
+import { logger as componentLogger, type Logger } from '../../util/logger';
+import { CoordinatorRuntime } from '../runtime/coordinator-runtime';
+import { partitionFor } from '../runtime/partitioner';
+import type { CoordinatorResult } from '../runtime/types';
+import { groupCoordinatorConfig, OFFSETS_TOPIC, type GroupCoordinatorConfig } from './config';
+import { GroupCoordinatorShard, type DeleteGroupResult } from './group-coordinator-shard';
+import type { DescribedGroup } from './group-metadata-manager';
+import type { ListedGroup } from './group';
+import type { OffsetCommitInput, OffsetCommitOutput, OffsetDeleteInput, OffsetDeleteOutput, OffsetFetchGroupInput, OffsetFetchGroupOutput } from './offset-metadata-manager';
+import { operationError } from './operation-errors';
+import { groupRecordSerde, type GroupRecord } from './records';
+import { joinError, syncError, type GroupRequestContext } from './classic/classic-context';
+import type { JoinResult, SyncResult } from './classic/classic-group-member';
+import type { HeartbeatInput, LeaveResult } from './classic/classic-membership';
+
+export interface GroupCoordinatorDeps {
+  config(): BrokerConfig;
+  clock: Clock;
+  metadata: MetadataStore;
+  logs: { getLog(tp: { topic: string; partition: number }): Log | undefined };
+  topics: { createTopic(t: NewTopic): Promise<TopicInfo> };
+  logger?: Logger;
+}
+
+export interface ListGroupsResult {
+  errorCode: number;
+  groups: ListedGroup[];
+}
+
+export class GroupCoordinatorService {
+  private readonly runtime: CoordinatorRuntime<GroupCoordinatorShard, GroupRecord>;
+  private readonly log: Logger;
+  private active = false;
+  private ensuring: Promise<void> | null = null;
+
+  constructor(private readonly deps: GroupCoordinatorDeps) {
+    this.log = deps.logger ?? componentLogger('group-coordinator');
+    this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupRecord>({
+      name: 'group-coordinator',
+      clock: deps.clock,
+      serde: groupRecordSerde,
+      newShard: (ctx) => new GroupCoordinatorShard(ctx, () => this.config()),
+      logFor: (partition) => deps.logs.getLog({ topic: OFFSETS_TOPIC, partition }),
+      loadBufferSize: () => this.config().offsetsLoadBufferSize,
+      compression: () => this.config().offsetsTopicCompression,
+      logger: this.log,
+    });
+  }
+
+  private config(): GroupCoordinatorConfig {
+    return groupCoordinatorConfig(this.deps.config());
+  }
+
+  /** Loads every partition of __consumer_offsets that exists; watches for deleted topics. */
+  async startup(): Promise<void> {
+    this.active = true;
+    this.deps.metadata.onChange((c) => {
+      if (c.kind === 'topic-deleted' && c.topic.name !== OFFSETS_TOPIC) this.onTopicDeleted(c.topic.name);
+    });
+    const topic = this.deps.metadata.topic(OFFSETS_TOPIC);
+    if (topic) await this.loadAll(topic);
+  }
+
+  /** Stops answering; parked JoinGroup/SyncGroup requests get NOT_COORDINATOR. */
+  async shutdown(): Promise<void> {
+    this.active = false;
+    await this.runtime.close();
+  }
+
+  /** Resolves once no operation is running or queued (tests). */
+  whenIdle(): Promise<void> {
+    return this.runtime.whenIdle();
+  }
+
+  numPartitions(): number {
+    return this.deps.metadata.topic(OFFSETS_TOPIC)?.partitions.length ?? this.config().offsetsTopicNumPartitions;
+  }
+
+  partitionFor(groupId: string): number {
+    return partitionFor(groupId, this.numPartitions());
+  }
+
+  /**
+   * FindCoordinator for a group: makes sure __consumer_offsets exists and is loaded. NONE when
+   * this broker can coordinate the group; else the error to answer.
+   */
+  async findCoordinator(groupId: string): Promise<number> {
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    try {
+      await this.ensureTopic(true);
+      return this.runtime.isLoaded(this.partitionFor(groupId)) ? ErrorCode.NONE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    } catch {
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+  }
+
+  // ---- classic protocol ----------------------------------------------------------------------
+
+  async joinGroup(rctx: GroupRequestContext, req: JoinGroupRequest): Promise<JoinResult> {
+    if (!this.active) return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId);
+    if (req.groupId === '') return joinError(ErrorCode.INVALID_GROUP_ID, req.memberId);
+    const c = this.config();
+    if (req.sessionTimeoutMs < c.minSessionTimeoutMs || req.sessionTimeoutMs > c.maxSessionTimeoutMs) {
+      return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId);
+    }
+    return new Promise<JoinResult>((resolve) => {
+      this.write('classic-group-join', req.groupId, (s) => s.classicGroupJoin(rctx, req, resolve)).catch((e: unknown) =>
+        resolve(joinError(operationError('classic-group-join', e, this.log).errorCode)),
+      );
+    });
+  }
+
+  async syncGroup(req: SyncGroupRequest): Promise<SyncResult> {
+    if (!this.active) return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (req.groupId === '') return syncError(ErrorCode.INVALID_GROUP_ID);
+    return new Promise<SyncResult>((resolve) => {
+      this.write('classic-group-sync', req.groupId, (s) => s.classicGroupSync(req, resolve)).catch((e: unknown) =>
+        resolve(syncError(operationError('classic-group-sync', e, this.log).errorCode)),
+      );
+    });
+  }
+
+  /** The heartbeat's error code. */
+  async heartbeat(req: HeartbeatInput): Promise<number> {
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    try {
+      return await this.write('classic-group-heartbeat', req.groupId, (s) => s.classicGroupHeartbeat(req));
+    } catch (e) {
+      const code = operationError('classic-group-heartbeat', e, this.log).errorCode;
+      // While the group is loading, the member is told all is well (Kafka does the same).
+      return code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.NONE : code;
+    }
+  }
+
+  async leaveGroup(req: Pick<LeaveGroupRequest, 'groupId' | 'members'>): Promise<LeaveResult> {
+    if (!this.active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    if (req.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
+    try {
+      return await this.write('classic-group-leave', req.groupId, (s) => s.classicGroupLeave(req));
+    } catch (e) {
+      const code = operationError('classic-group-leave', e, this.log).errorCode;
+      if (code !== ErrorCode.UNKNOWN_MEMBER_ID) return { errorCode: code, members: [] };
+      // The group does not exist: every member is unknown.
+      return {
+        errorCode: ErrorCode.NONE,
+        members: req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })),
+      };
+    }
+  }
+
+  // ---- groups --------------------------------------------------------------------------------
+
+  /** Groups of every loaded partition (none before __consumer_offsets exists; it is not created). */
+  async listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): Promise<ListGroupsResult> {
+    if (!this.active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
+    await this.ensureTopic(false).catch(() => undefined);
+    return { errorCode: ErrorCode.NONE, groups: this.runtime.readAll((s) => s.listGroups(statesFilter, typesFilter)).flat() };
+  }
+
+  async describeGroups(groupIds: readonly string[], apiVersion: number): Promise<DescribedGroup[]> {
+    const failed = (id: string, errorCode: number): DescribedGroup => ({
+      errorCode, errorMessage: null, groupId: id, groupState: '', protocolType: '', protocolData: '', members: [],
+    });
+    if (!this.active) return groupIds.map((id) => failed(id, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    return Promise.all(
+      groupIds.map(async (id) => {
+        try {
+          await this.ensureTopic(false);
+          const [described] = await this.runtime.scheduleReadOperation(this.partitionFor(id), (s) => s.describeGroups([id], apiVersion));
+          return described!;
+        } catch (e) {
+          return failed(id, operationError('describe-groups', e, this.log).errorCode);
+        }
+      }),
+    );
+  }
+
+  async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupResult[]> {
+    if (!this.active) return groupIds.map((groupId) => ({ groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }));
+    // One operation per partition, as Kafka batches them.
+    const byPartition = new Map<number, string[]>();
+    let numPartitions: number;
+    try {
+      await this.ensureTopic(false);
+      numPartitions = this.numPartitions();
+    } catch (e) {
+      const errorCode = operationError('delete-groups', e, this.log).errorCode;
+      return groupIds.map((groupId) => ({ groupId, errorCode }));
+    }
+    for (const id of groupIds) {
+      const p = partitionFor(id, numPartitions);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), id]);
+    }
+    const results = new Map<string, DeleteGroupResult>();
+    await Promise.all(
+      [...byPartition].map(async ([p, ids]) => {
+        try {
+          for (const r of await this.runtime.scheduleWriteOperation('delete-groups', p, (s) => s.deleteGroups(ids))) results.set(r.groupId, r);
+        } catch (e) {
+          const errorCode = operationError('delete-groups', e, this.log).errorCode;
+          for (const groupId of ids) results.set(groupId, { groupId, errorCode });
+        }
+      }),
+    );
+    return groupIds.map((id) => results.get(id)!);
+  }
+
+  // ---- offsets -------------------------------------------------------------------------------
+
+  async commitOffsets(rctx: GroupRequestContext, req: OffsetCommitInput): Promise<OffsetCommitOutput> {
+    const failAll = (errorCode: number): OffsetCommitOutput => ({
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    });
+    if (!this.active) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    try {
+      return await this.write('commit-offset', req.groupId, (s) => s.commitOffset(rctx, req));
+    } catch (e) {
+      return failAll(operationError('commit-offset', e, this.log).errorCode);
+    }
+  }
+
+  /**
+   * Offsets of one group. With require_stable the fetch queues behind pending writes (Kafka runs
+   * it as a write operation) and answers UNSTABLE_OFFSET_COMMIT where transactional offsets
+   * are pending.
+   */
+  async fetchOffsets(req: OffsetFetchGroupInput, requireStable: boolean): Promise<OffsetFetchGroupOutput> {
+    if (!this.active) return { groupId: req.groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
+    try {
+      if (requireStable) {
+        return await this.write('fetch-offsets', req.groupId, (s) => ({ records: [], response: s.fetchOffsets(req, true) }));
+      }
+      await this.ensureTopic(false);
+      return await this.runtime.scheduleReadOperation(this.partitionFor(req.groupId), (s) => s.fetchOffsets(req, false));
+    } catch (e) {
+      return { groupId: req.groupId, errorCode: operationError('fetch-offsets', e, this.log).errorCode, topics: [] };
+    }
+  }
+
+  async deleteOffsets(req: OffsetDeleteInput): Promise<OffsetDeleteOutput> {
+    if (!this.active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
+    if (req.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    try {
+      return await this.write('delete-offsets', req.groupId, (s) => s.deleteOffsets(req));
+    } catch (e) {
+      return { errorCode: operationError('delete-offsets', e, this.log).errorCode, topics: [] };
+    }
+  }
+
+  // ---- transactions --------------------------------------------------------------------------
+
+  /**
+   * WriteTxnMarkers for a __consumer_offsets partition (Kafka's completeTransaction): the marker
+   * is written and the producer's pending transactional offsets of that partition are
+   * committed or dropped.
+   */
+  async completeTransaction(partition: number, producerId: bigint, producerEpoch: number, coordinatorEpoch: number, committed: boolean): Promise<number> {
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    try {
+      await this.runtime.scheduleTransactionCompletion(partition, { producerId, producerEpoch, coordinatorEpoch, committed });
+      return ErrorCode.NONE;
+    } catch (e) {
+      return operationError('complete-transaction', e, this.log).errorCode;
+    }
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private async write<T>(name: string, groupId: string, op: (s: GroupCoordinatorShard) => CoordinatorResult<T, GroupRecord>): Promise<T> {
+    await this.ensureTopic(false);
+    return this.runtime.scheduleWriteOperation(name, this.partitionFor(groupId), op);
+  }
+
+  /**
+   * Loads the partitions of __consumer_offsets not loaded yet (e.g. the topic was created by a
+   * Metadata request); with `create`, creates the topic first if it does not exist. A partition
+   * whose log is not there yet stays unloaded (its groups answer NOT_COORDINATOR meanwhile).
+   */
+  private ensureTopic(create: boolean): Promise<void> {
+    const existing = this.deps.metadata.topic(OFFSETS_TOPIC);
+    if (!existing && !create) return Promise.resolve();
+    if (existing && existing.partitions.every((p) => this.runtime.isLoaded(p.partition))) return Promise.resolve();
+    if (!this.ensuring) {
+      this.ensuring = this.createAndLoad().finally(() => {
+        this.ensuring = null;
+      });
+    }
+    return this.ensuring;
+  }
+
+  private async createAndLoad(): Promise<void> {
+    let topic = this.deps.metadata.topic(OFFSETS_TOPIC);
+    if (!topic) {
+      const c = this.config();
+      const brokers = this.deps.metadata.brokers().length;
+      if (c.offsetsTopicReplicationFactor > brokers) {
+        // Kafka's topic creation fails the same way (INVALID_REPLICATION_FACTOR) until enough brokers exist.
+        this.log.warn({ replicationFactor: c.offsetsTopicReplicationFactor, brokers }, `cannot create ${OFFSETS_TOPIC}: offsets.topic.replication.factor exceeds the live brokers`);
+        throw new CoordinatorNotAvailableError(`offsets.topic.replication.factor ${c.offsetsTopicReplicationFactor} is larger than the ${brokers} live broker(s)`);
+      }
+      try {
+        topic = await this.deps.topics.createTopic({
+          name: OFFSETS_TOPIC,
+          numPartitions: c.offsetsTopicNumPartitions,
+          replicationFactor: c.offsetsTopicReplicationFactor,
+          configs: {
+            'cleanup.policy': 'compact',
+            'segment.bytes': String(c.offsetsTopicSegmentBytes),
+            'compression.type': 'producer',
+          },
+          internal: true,
+        });
+        this.log.info({ partitions: topic.partitions.length }, `created ${OFFSETS_TOPIC}`);
+      } catch (e) {
+        // Another request (e.g. Metadata auto-creation) may have created it meanwhile.
+        topic = this.deps.metadata.topic(OFFSETS_TOPIC);
+        if (!topic) {
+          this.log.warn({ err: e }, `cannot create ${OFFSETS_TOPIC}; groups are unavailable`);
+          throw new CoordinatorNotAvailableError(`cannot create ${OFFSETS_TOPIC}: ${(e as Error).message}`);
+        }
+      }
+    }
+    await this.loadAll(topic);
+  }
+
+  private async loadAll(topic: TopicInfo): Promise<void> {
+    for (const p of topic.partitions) {
+      if (this.runtime.isLoaded(p.partition)) continue;
+      try {
+        await this.runtime.load(p.partition);
+      } catch (e) {
+        this.log.warn({ err: e, partition: p.partition }, `${OFFSETS_TOPIC} partition ${p.partition} could not be loaded yet`);
+      }
+    }
+  }
+
+  private onTopicDeleted(topic: string): void {
+    for (const p of this.runtime.activePartitions()) {
+      this.runtime.scheduleWriteOperation('on-topic-deleted', p, (s) => s.onTopicDeleted(topic)).catch((e: unknown) => {
+        this.log.warn({ err: e, topic, partition: p }, 'failed to delete the offsets of a deleted topic');
+      });
+    }
+  }
+}

@@ -1,0 +1,444 @@
+/**
+ * The transaction coordinator as the server sees it (Kafka's TransactionCoordinator with its
+ * TransactionStateManager and TransactionMarkerChannelManager): routes each transactional id to
+ * the shard of its __transaction_state partition (abs(hash(id)) % partitions), checks requests
+ * before they reach a shard, creates and loads __transaction_state, writes the markers of ended
+ * transactions and then logs their completion.
+ *
+ * On a single node every partition of __transaction_state is led here, so every shard is loaded.
+ * As in Kafka, the topic is created by the first FindCoordinator for a transactional id, with
+ * transaction.state.log.num.partitions partitions, cleanup.policy=compact, no compression, and
+ * the configured replication factor, min ISR and segment size. Until then transactional
+ * requests answer NOT_COORDINATOR, which sends clients to FindCoordinator.
+ *
+ * Markers (Kafka: TransactionMarkerChannelManager + TransactionMarkerRequestCompletionHandler):
+ * once PrepareCommit/PrepareAbort is logged, the marker is written to every partition of the
+ * transaction through the TxnMarkerWriter. Partitions whose topic is gone are skipped; retriable
+ * failures (not leader, not enough replicas, timeouts, storage, unknown partition) are retried
+ * after MARKER_RETRY_BACKOFF_MS; a fenced epoch (INVALID_PRODUCER_EPOCH,
+ * TRANSACTION_COORDINATOR_FENCED) stops the attempt (another coordinator owns the transaction).
+ * When all are written, CompleteCommit/CompleteAbort is logged.
+ */
+import type { BrokerConfig } from '../../config';
+import type { MetadataStore, NewTopic, TopicInfo } from '../../cluster/metadata-store';
+import type { Log } from '../../log/log';
+import { tpKey, type TopicPartition } from '../../log/topic-partition';
+import { ErrorCode } from '../../protocol/error-codes';
+import { CoordinatorNotAvailableError, KafkaError, toErrorCode } from '../../protocol/kafka-errors';
+import { Compression } from '../../protocol/records';
+import type { Clock } from '../../util/clock';
+import { logger as componentLogger, type Logger } from '../../util/logger';
+import { CoordinatorRuntime } from '../runtime/coordinator-runtime';
+import { partitionFor } from '../runtime/partitioner';
+import type { CoordinatorResult } from '../runtime/types';
+import { TRANSACTION_STATE_TOPIC, txnCoordinatorConfig, type TxnCoordinatorConfig } from './config';
+import type { TxnMarkerWriter } from './marker-writer';
+import type { ProducerIdManager } from './producer-id-manager';
+import { txnRecordSerde, type TxnLogRecord } from './records';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID } from './transaction-metadata';
+import { stateFromName, type TxnStateName } from './transaction-state';
+import type { EndTxnInput, ProducerIdAndEpoch } from './txn-decisions';
+import {
+  TxnCoordinatorShard,
+  type DescribedTransaction,
+  type ListedTransaction,
+  type MarkerRequest,
+  type ProducerIdResult,
+} from './txn-shard';
+
+export const MARKER_RETRY_BACKOFF_MS = 100;
+
+export interface TxnCoordinatorDeps {
+  config(): BrokerConfig;
+  clock: Clock;
+  metadata: MetadataStore;
+  logs: { getLog(tp: { topic: string; partition: number }): Log | undefined };
+  topics: { createTopic(t: NewTopic): Promise<TopicInfo> };
+  producerIds: ProducerIdManager;
+  markers: TxnMarkerWriter;
+  logger?: Logger;
+}
+
+export interface ListTransactionsInput {
+  stateFilters: readonly string[];
+  producerIdFilters: readonly bigint[];
+  durationFilterMs: number;
+  transactionalIdPattern: string | null;
+}
+
+export interface ListTransactionsResult {
+  errorCode: number;
+  unknownStateFilters: string[];
+  transactions: ListedTransaction[];
+}
+
+const RETRY_MARKER_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+  ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.CONCURRENT_TRANSACTIONS,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.UNKNOWN_SERVER_ERROR,
+]);
+const SKIP_MARKER_ERRORS: ReadonlySet<number> = new Set([ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, ErrorCode.UNSUPPORTED_VERSION]);
+
+const failed = (errorCode: number): ProducerIdResult => ({ errorCode, producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH });
+
+export class TransactionCoordinatorService {
+  private readonly runtime: CoordinatorRuntime<TxnCoordinatorShard, TxnLogRecord>;
+  private readonly log: Logger;
+  private active = false;
+  private ensuring: Promise<void> | null = null;
+  /** Marker writes in progress, by transactional id. */
+  private readonly markerJobs = new Map<string, Promise<void>>();
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(private readonly deps: TxnCoordinatorDeps) {
+    this.log = deps.logger ?? componentLogger('txn-coordinator');
+    this.runtime = new CoordinatorRuntime<TxnCoordinatorShard, TxnLogRecord>({
+      name: 'txn-coordinator',
+      clock: deps.clock,
+      serde: txnRecordSerde,
+      newShard: (ctx) =>
+        new TxnCoordinatorShard(ctx, {
+          config: () => this.config(),
+          generateProducerId: () => deps.producerIds.generateProducerId(),
+          coordinatorEpoch: (p) => this.coordinatorEpochOf(p),
+          writeMarkers: (req) => this.writeMarkers(req),
+        }),
+      logFor: (partition) => deps.logs.getLog({ topic: TRANSACTION_STATE_TOPIC, partition }),
+      loadBufferSize: () => this.config().transactionLogLoadBufferSize,
+      // Kafka enforces no compression for the transaction log.
+      compression: () => Compression.NONE,
+      logger: this.log,
+    });
+  }
+
+  config(): TxnCoordinatorConfig {
+    return txnCoordinatorConfig(this.deps.config());
+  }
+
+  /** Loads every partition of __transaction_state that exists (Kafka: onElection at start-up). */
+  async startup(): Promise<void> {
+    this.active = true;
+    const topic = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
+    if (topic) await this.loadAll(topic);
+  }
+
+  /** Stops answering and writing markers; shards are dropped. */
+  async shutdown(): Promise<void> {
+    this.active = false;
+    for (const wake of [...this.sleepers]) wake();
+    await Promise.all([...this.markerJobs.values()]);
+    await this.runtime.close();
+  }
+
+  /** Resolves once no operation or marker write is running (tests). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.runtime.whenIdle();
+      const jobs = [...this.markerJobs.values()];
+      if (jobs.length === 0) return;
+      await Promise.all(jobs);
+    }
+  }
+
+  numPartitions(): number {
+    return this.deps.metadata.topic(TRANSACTION_STATE_TOPIC)?.partitions.length ?? this.config().transactionLogNumPartitions;
+  }
+
+  partitionFor(transactionalId: string): number {
+    return partitionFor(transactionalId, this.numPartitions());
+  }
+
+  /** The shard of a loaded partition (tests). */
+  shardOf(transactionalId: string): Promise<TxnCoordinatorShard> {
+    return this.runtime.scheduleReadOperation(this.partitionFor(transactionalId), (s) => s);
+  }
+
+  /** FindCoordinator for a transactional id: creates and loads __transaction_state if needed. */
+  async findCoordinator(transactionalId: string): Promise<number> {
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    try {
+      await this.ensureTopic(true);
+      return this.runtime.isLoaded(this.partitionFor(transactionalId)) ? ErrorCode.NONE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    } catch {
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+  }
+
+  // ---- producer ids and transactions ----------------------------------------------------------
+
+  /**
+   * InitProducerId. Without a transactional id a fresh producer id with epoch 0 (KIP-360 retries
+   * included: Kafka hands out a new id whatever the request carries).
+   */
+  async initProducerId(transactionalId: string | null, txnTimeoutMs: number, expected: ProducerIdAndEpoch | null): Promise<ProducerIdResult> {
+    if (transactionalId === null) {
+      try {
+        return { errorCode: ErrorCode.NONE, producerId: this.deps.producerIds.generateProducerId(), producerEpoch: 0 };
+      } catch (e) {
+        return failed(toErrorCode(e));
+      }
+    }
+    if (transactionalId === '') return failed(ErrorCode.INVALID_REQUEST);
+    if (!(txnTimeoutMs > 0 && txnTimeoutMs <= this.config().transactionMaxTimeoutMs)) return failed(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    try {
+      return await this.write('init-producer-id', transactionalId, (s) => s.initProducerId(transactionalId, txnTimeoutMs, expected));
+    } catch (e) {
+      return failed(this.operationError('init-producer-id', e));
+    }
+  }
+
+  /** AddPartitionsToTxn (v0-3 and the adding form of v4+), AddOffsetsToTxn, a v2 produce: NONE or the error. */
+  async addPartitions(
+    transactionalId: string,
+    producerId: bigint,
+    producerEpoch: number,
+    partitions: readonly TopicPartition[],
+    clientTransactionVersion: number,
+  ): Promise<number> {
+    if (!transactionalId) return ErrorCode.INVALID_REQUEST;
+    try {
+      return await this.write('add-partitions', transactionalId, (s) => s.addPartitions(transactionalId, producerId, producerEpoch, partitions, clientTransactionVersion));
+    } catch (e) {
+      return this.operationError('add-partitions', e);
+    }
+  }
+
+  /** The verify-only form of AddPartitionsToTxn: an error code per partition, in order. */
+  async verifyPartitions(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: readonly TopicPartition[]): Promise<number[]> {
+    if (!transactionalId) return partitions.map(() => ErrorCode.INVALID_REQUEST);
+    try {
+      await this.ensureTopic(false);
+      return await this.runtime.scheduleReadOperation(this.partitionFor(transactionalId), (s) =>
+        s.verifyPartitions(transactionalId, producerId, producerEpoch, partitions),
+      );
+    } catch (e) {
+      const code = this.operationError('verify-partitions', e);
+      return partitions.map(() => code);
+    }
+  }
+
+  /** EndTxn: the new producer id and epoch are meaningful with transactions v2 only. */
+  async endTransaction(transactionalId: string, req: EndTxnInput): Promise<ProducerIdResult> {
+    if (!transactionalId) return failed(ErrorCode.INVALID_REQUEST);
+    try {
+      return await this.write('end-txn', transactionalId, (s) => s.endTransaction(transactionalId, req));
+    } catch (e) {
+      return failed(this.operationError('end-txn', e));
+    }
+  }
+
+  // ---- operators ------------------------------------------------------------------------------
+
+  async describeTransaction(transactionalId: string): Promise<DescribedTransaction> {
+    const failedWith = (errorCode: number): DescribedTransaction => ({
+      errorCode, transactionalId, state: '', timeoutMs: 0, startTimeMs: -1, producerId: -1n, producerEpoch: -1, partitions: [],
+    });
+    if (!this.active) return failedWith(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (transactionalId === '') return failedWith(ErrorCode.INVALID_REQUEST);
+    try {
+      await this.ensureTopic(false);
+      return await this.runtime.scheduleReadOperation(this.partitionFor(transactionalId), (s) => s.describe(transactionalId));
+    } catch (e) {
+      return failedWith(this.operationError('describe-transactions', e));
+    }
+  }
+
+  /** ListTransactions over every loaded partition; an invalid pattern throws INVALID_REGULAR_EXPRESSION. */
+  async listTransactions(input: ListTransactionsInput): Promise<ListTransactionsResult> {
+    const unknownStateFilters = input.stateFilters.filter((s) => stateFromName(s) === undefined);
+    if (!this.active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, unknownStateFilters: [], transactions: [] };
+    let pattern: RegExp | null = null;
+    if (input.transactionalIdPattern) {
+      try {
+        // Java's Pattern.matches: the whole id must match.
+        pattern = new RegExp(`^(?:${input.transactionalIdPattern})$`, 'u');
+      } catch (e) {
+        throw new KafkaError(ErrorCode.INVALID_REGULAR_EXPRESSION, `Transactional ID pattern '${input.transactionalIdPattern}' is not a valid regular expression: ${(e as Error).message}`);
+      }
+    }
+    await this.ensureTopic(false).catch(() => undefined);
+    const states = new Set(input.stateFilters.map(stateFromName).filter((s): s is TxnStateName => s !== undefined));
+    // Only unknown state names: nothing can match.
+    if (input.stateFilters.length > 0 && states.size === 0) return { errorCode: ErrorCode.NONE, unknownStateFilters, transactions: [] };
+    const filters = { states, producerIds: new Set(input.producerIdFilters), durationMs: input.durationFilterMs, pattern };
+    return { errorCode: ErrorCode.NONE, unknownStateFilters, transactions: this.runtime.readAll((s) => s.list(filters)).flat() };
+  }
+
+  // ---- markers --------------------------------------------------------------------------------
+
+  private writeMarkers(req: MarkerRequest): void {
+    if (this.markerJobs.has(req.transactionalId)) return;
+    const job = this.runMarkers(req)
+      .catch((e: unknown) => this.log.error({ err: e, transactionalId: req.transactionalId }, 'writing transaction markers failed'))
+      .finally(() => this.markerJobs.delete(req.transactionalId));
+    this.markerJobs.set(req.transactionalId, job);
+  }
+
+  private async runMarkers(req: MarkerRequest): Promise<void> {
+    // Let the operation that asked for the markers finish first (this runs from its onAppended).
+    await Promise.resolve();
+    let remaining = [...req.partitions];
+    while (remaining.length > 0) {
+      if (!this.active || !this.runtime.isLoaded(req.txnPartition)) return;
+      // Kafka skips partitions that no longer exist: their topic was deleted.
+      remaining = remaining.filter((tp) => this.partitionExists(tp));
+      if (remaining.length === 0) break;
+      const codes = await this.deps.markers.writeMarkers({
+        producerId: req.producerId,
+        producerEpoch: req.producerEpoch,
+        coordinatorEpoch: req.coordinatorEpoch,
+        committed: req.committed,
+        transactionVersion: req.transactionVersion,
+        partitions: remaining,
+      });
+      const retry: TopicPartition[] = [];
+      for (let i = 0; i < remaining.length; i++) {
+        const code = codes[i] ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+        const tp = remaining[i]!;
+        if (code === ErrorCode.NONE || SKIP_MARKER_ERRORS.has(code)) continue;
+        if (RETRY_MARKER_ERRORS.has(code)) {
+          retry.push(tp);
+          continue;
+        }
+        // INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, or a bug: this coordinator can
+        // not finish the transaction (Kafka stops sending and leaves it to the next coordinator).
+        this.log.warn(
+          { transactionalId: req.transactionalId, partition: tpKey(tp), error: code },
+          'a transaction marker was refused; giving up on completing the transaction here',
+        );
+        return;
+      }
+      remaining = retry;
+      if (remaining.length > 0) await this.sleep(MARKER_RETRY_BACKOFF_MS);
+    }
+    if (!this.active) return;
+    await this.runtime.scheduleWriteOperation('complete-txn', req.txnPartition, (s) => s.completeTransaction(req)).catch((e: unknown) =>
+      this.log.warn({ err: e, transactionalId: req.transactionalId }, 'could not log the completion of a transaction'),
+    );
+  }
+
+  private partitionExists(tp: TopicPartition): boolean {
+    const t = this.deps.metadata.topic(tp.topic);
+    return !!t && t.partitions.some((p) => p.partition === tp.partition);
+  }
+
+  /** A retry backoff; shutdown ends it early. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.sleepers.delete(wake);
+        this.deps.clock.clearTimeout(handle);
+        resolve();
+      };
+      const handle = this.deps.clock.setTimeout(wake, ms);
+      handle.unref?.();
+      this.sleepers.add(wake);
+    });
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private coordinatorEpochOf(partition: number): number {
+    const p = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC)?.partitions.find((x) => x.partition === partition);
+    return p?.leaderEpoch ?? 0;
+  }
+
+  private async write<T>(name: string, transactionalId: string, op: (s: TxnCoordinatorShard) => CoordinatorResult<T, TxnLogRecord>): Promise<T> {
+    if (!this.active) throw new CoordinatorNotAvailableError('the transaction coordinator is not running');
+    await this.ensureTopic(false);
+    return this.runtime.scheduleWriteOperation(name, this.partitionFor(transactionalId), op);
+  }
+
+  /**
+   * Kafka's TransactionStateManager.appendTransactionToLog error mapping: a failed append of the
+   * transaction log becomes an error the client recovers from.
+   */
+  private operationError(operation: string, e: unknown): number {
+    const code = toErrorCode(e);
+    switch (code) {
+      case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+      case ErrorCode.NOT_ENOUGH_REPLICAS:
+      case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+      case ErrorCode.REQUEST_TIMED_OUT:
+        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      case ErrorCode.KAFKA_STORAGE_ERROR:
+        return ErrorCode.NOT_COORDINATOR;
+      case ErrorCode.MESSAGE_TOO_LARGE:
+      case ErrorCode.RECORD_LIST_TOO_LARGE:
+      case ErrorCode.UNKNOWN_SERVER_ERROR:
+        this.log.error({ err: e, operation }, `transaction coordinator operation ${operation} failed`);
+        return ErrorCode.UNKNOWN_SERVER_ERROR;
+      default:
+        return code;
+    }
+  }
+
+  private ensureTopic(create: boolean): Promise<void> {
+    const existing = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
+    if (!existing && !create) return Promise.resolve();
+    if (existing && existing.partitions.every((p) => this.runtime.isLoaded(p.partition))) return Promise.resolve();
+    if (!this.ensuring) {
+      this.ensuring = this.createAndLoad().finally(() => {
+        this.ensuring = null;
+      });
+    }
+    return this.ensuring;
+  }
+
+  private async createAndLoad(): Promise<void> {
+    let topic = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
+    if (!topic) {
+      const c = this.config();
+      const brokers = this.deps.metadata.brokers().length;
+      if (c.transactionLogReplicationFactor > brokers) {
+        this.log.warn(
+          { replicationFactor: c.transactionLogReplicationFactor, brokers },
+          `cannot create ${TRANSACTION_STATE_TOPIC}: transaction.state.log.replication.factor exceeds the live brokers`,
+        );
+        throw new CoordinatorNotAvailableError(`transaction.state.log.replication.factor ${c.transactionLogReplicationFactor} is larger than the ${brokers} live broker(s)`);
+      }
+      try {
+        topic = await this.deps.topics.createTopic({
+          name: TRANSACTION_STATE_TOPIC,
+          numPartitions: c.transactionLogNumPartitions,
+          replicationFactor: c.transactionLogReplicationFactor,
+          configs: {
+            'cleanup.policy': 'compact',
+            'compression.type': 'uncompressed',
+            'min.insync.replicas': String(c.transactionLogMinIsr),
+            'segment.bytes': String(c.transactionLogSegmentBytes),
+            'unclean.leader.election.enable': 'false',
+          },
+          internal: true,
+        });
+        this.log.info({ partitions: topic.partitions.length }, `created ${TRANSACTION_STATE_TOPIC}`);
+      } catch (e) {
+        topic = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
+        if (!topic) {
+          this.log.warn({ err: e }, `cannot create ${TRANSACTION_STATE_TOPIC}; transactions are unavailable`);
+          throw new CoordinatorNotAvailableError(`cannot create ${TRANSACTION_STATE_TOPIC}: ${(e as Error).message}`);
+        }
+      }
+    }
+    await this.loadAll(topic);
+  }
+
+  private async loadAll(topic: TopicInfo): Promise<void> {
+    for (const p of topic.partitions) {
+      if (this.runtime.isLoaded(p.partition)) continue;
+      try {
+        await this.runtime.load(p.partition);
+      } catch (e) {
+        this.log.warn({ err: e, partition: p.partition }, `${TRANSACTION_STATE_TOPIC} partition ${p.partition} could not be loaded yet`);
+      }
+    }
+  }
+}
