@@ -14,7 +14,9 @@ import type { BrokerEndpoint, BrokerInfo } from '../cluster/metadata-store';
 import { nodeLogFs, type LogFs } from '../log/log-fs';
 import { LogManager } from '../log/log-manager';
 import { SocketServer, type BoundListener } from '../network';
+import { PartitionManager } from '../replication/partition-manager';
 import { TopicManager } from '../replication/topic-manager';
+import { GroupCoordinatorService } from '../coordinator/group/group-coordinator-service';
 import { systemClock, type Clock } from '../util/clock';
 import { logger as componentLogger, type Logger } from '../util/logger';
 import { HandlerRegistry } from './handler-registry';
@@ -83,7 +85,10 @@ export class Broker {
       metadata,
       logs,
       topics,
+      partitions: new PartitionManager({ nodeId, metadata, logs, config: () => config, clock, logger: componentLogger('partitions') }),
+      groups: new GroupCoordinatorService({ config: () => config, clock, metadata, logs, topics }),
     };
+    await services.groups.startup(); // replays __consumer_offsets, if it exists
     metadata.onChange((c) => {
       if (c.kind !== 'broker-configs-changed') return;
       config = withDynamicConfigs(opts.config, { dynamicDefault: metadata.dynamicBrokerConfigs('cluster'), dynamicBroker: metadata.dynamicBrokerConfigs('node') });
@@ -129,6 +134,10 @@ export class Broker {
 
   /** Graceful stop: in-flight requests finish, logs are flushed, the clean-shutdown marker is written. */
   async stop(): Promise<void> {
+    // Waiting fetches answer now, so that in-flight requests can finish.
+    this.services.partitions.shutdown();
+    // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so that they finish too.
+    await this.services.groups.shutdown();
     const report = await this.server.shutdown();
     await this.logs.shutdown();
     this.log.info({ ...report }, 'broker stopped');

@@ -5,6 +5,8 @@
 import type { BrokerConfig } from '../config';
 import type { MetadataStore, NewTopic, TopicInfo } from '../cluster/metadata-store';
 import type { LogManager } from '../log/log-manager';
+import type { PartitionManager } from '../replication/partition-manager';
+import type { GroupCoordinatorService } from '../coordinator/group/group-coordinator-service';
 import type { Clock } from '../util/clock';
 
 /** Topic lifecycle: metadata changes together with the partition logs they imply. */
@@ -23,4 +25,8 @@ export interface BrokerServices {
   readonly metadata: MetadataStore;
   readonly logs: LogManager;
   readonly topics: TopicLifecycle;
+  /** The partitions this broker leads: produce, fetch and offset lookups. */
+  readonly partitions: PartitionManager;
+  /** Consumer groups: membership (classic protocol), committed offsets in __consumer_offsets. */
+  readonly groups: GroupCoordinatorService;
 }
