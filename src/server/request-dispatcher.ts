@@ -4,10 +4,11 @@
  *
  * Kafka's behaviour, followed here:
  * - ApiVersions at a version the broker does not know is answered in the v0 layout with
- *   UNSUPPORTED_VERSION and the supported ranges (KIP-511), so the client can pick a version.
+ *   UNSUPPORTED_VERSION and the ApiVersions range (KIP-511), so the client can pick a version.
  * - Any other API key or version the broker does not serve, and any request that cannot be
  *   parsed, closes the connection (Kafka's request parsing throws InvalidRequestException and
- *   the processor closes the channel); the reason is logged.
+ *   the processor closes the channel); the reason is logged. Bytes left after a complete
+ *   request body are ignored, as Kafka ignores them.
  * - A handler that fails as a whole answers with its error response carrying the mapped code.
  * - A request sees the effects of every earlier request on its connection (connection-sequencer.ts).
  */
@@ -53,8 +54,10 @@ export class RequestDispatcher implements RequestHandler {
     let req: unknown;
     try {
       const { header, body } = decodeRequestHeaderOf(frame);
+      // Bytes after the body are ignored, as Kafka ignores them (its request parser stops after
+      // the last field). librdkafka 2.x sends all-topics Metadata v9+ requests with three such
+      // bytes (compat-tests/confluent-kafka-python/FINDINGS.md).
       req = API_SPECS.get(pre.apiKey)!.request.decode(body, pre.apiVersion);
-      if (body.remaining !== 0) body.fail(`${body.remaining} unexpected bytes after the request body`);
       ctx = { header, apiVersion: pre.apiVersion, clientId: header.clientId, connection: conn, log: this.log };
     } catch (e) {
       if (e instanceof MalformedMessageError) {
@@ -95,7 +98,12 @@ export class RequestDispatcher implements RequestHandler {
       w,
       {
         errorCode: ErrorCode.UNSUPPORTED_VERSION,
-        apiKeys: this.registry.versions().map((r) => ({ apiKey: r.apiKey, minVersion: r.minVersion, maxVersion: r.maxVersion })),
+        // Only the ApiVersions range, as Kafka's ApiVersionsRequest.getErrorResponse: enough for
+        // the client to retry with a version both sides know.
+        apiKeys: this.registry
+          .versions()
+          .filter((r) => r.apiKey === API_VERSIONS_KEY)
+          .map((r) => ({ apiKey: r.apiKey, minVersion: r.minVersion, maxVersion: r.maxVersion })),
         throttleTimeMs: 0,
         supportedFeatures: [],
         finalizedFeaturesEpoch: -1n,

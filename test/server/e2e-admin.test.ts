@@ -145,7 +145,7 @@ describe('metadata and admin APIs end to end', () => {
 
     it('Metadata auto-creates over the wire and closes nothing on errors', async () => {
       const first = await raw.request(METADATA, 9, metadataRequest(['raw-auto'], { allowAutoTopicCreation: true }));
-      expect(first.topics[0]).toMatchObject({ name: 'raw-auto', errorCode: ErrorCode.LEADER_NOT_AVAILABLE });
+      expect(first.topics[0]).toMatchObject({ name: 'raw-auto', errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
       const second = await raw.request(METADATA, 9, metadataRequest(['raw-auto']));
       expect(second.topics[0]).toMatchObject({ name: 'raw-auto', errorCode: 0 });
       const invalid = await raw.request(METADATA, 11, { ...metadataRequest(null), topics: [{ name: 'raw-auto', topicId: tb.broker.services.metadata.topic('raw-auto')!.topicId }] });

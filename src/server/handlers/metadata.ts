@@ -10,9 +10,9 @@
  *   illegal), unless auto-creation applies: `auto.create.topics.enable` and the request's
  *   allowAutoTopicCreation (always true before v4), never for "all topics". The topic is then
  *   created (num.partitions, default.replication.factor; the coordinators' own settings for
- *   __consumer_offsets and __transaction_state) and answered with LEADER_NOT_AVAILABLE, so the
- *   client retries and sees it with its leaders. Concurrent requests for the same topic share
- *   one creation; until it is done they all get LEADER_NOT_AVAILABLE.
+ *   __consumer_offsets and __transaction_state) and answered with UNKNOWN_TOPIC_OR_PARTITION,
+ *   as Kafka 4.x in KRaft mode does, so the client retries and sees it with its leaders.
+ *   Concurrent requests for the same topic share one creation and get the same answer.
  * - A partition led here whose log is not created yet (the topic was just created by another
  *   request) is LEADER_NOT_AVAILABLE with leader -1, so clients retry rather than produce to a
  *   partition that cannot take writes yet.
@@ -26,14 +26,11 @@
  * from v12). When some topics are given by id, the entries with neither name nor id are
  * ignored, as in Kafka; when none is, such an entry is INVALID_REQUEST (Kafka 4.4 fails with
  * UNKNOWN_SERVER_ERROR there).
- * Deviation: Kafka 4.4 (KRaft) answers UNKNOWN_TOPIC_OR_PARTITION while an auto-creation is
- * forwarded to its controller; this broker creates the topic before answering and reports
- * LEADER_NOT_AVAILABLE, as Kafka does when the topic was created but has no leader yet. Both
- * are retriable for every client. The share-group state topic and __cluster_metadata are
- * never auto-created (UNKNOWN_TOPIC_OR_PARTITION).
+ * The share-group state topic and __cluster_metadata are never auto-created
+ * (UNKNOWN_TOPIC_OR_PARTITION).
  * Not implemented: fenced brokers (single node).
  * Errors: topic UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID (v12+, unknown id),
- * INVALID_TOPIC_EXCEPTION, LEADER_NOT_AVAILABLE (being auto-created), INVALID_REPLICATION_FACTOR
+ * INVALID_TOPIC_EXCEPTION, UNKNOWN_TOPIC_OR_PARTITION (also while being auto-created), INVALID_REPLICATION_FACTOR
  * (auto-creation with more replicas than brokers), INVALID_CONFIG; partition
  * LEADER_NOT_AVAILABLE, LISTENER_NOT_FOUND, REPLICA_NOT_AVAILABLE; whole request
  * INVALID_REQUEST.
@@ -168,18 +165,24 @@ export class MetadataHandler implements ApiHandler<MetadataRequest, MetadataResp
     const plan = planNewTopic(this.services, spec);
     if (!plan.ok) {
       // Created meanwhile by someone else: it exists, the client will see it on retry.
-      const code = plan.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.LEADER_NOT_AVAILABLE : plan.errorCode;
+      const code = plan.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? AUTO_CREATED : plan.errorCode;
       return topicResult(code, name, ZERO_UUID, internal);
     }
     try {
       await this.services.topics.createTopic(plan.topic);
     } catch (e) {
-      if (this.services.metadata.topic(name)) return topicResult(ErrorCode.LEADER_NOT_AVAILABLE, name, ZERO_UUID, internal);
+      if (this.services.metadata.topic(name)) return topicResult(AUTO_CREATED, name, ZERO_UUID, internal);
       return topicResult(toErrorCode(e), name, ZERO_UUID, internal);
     }
-    return topicResult(ErrorCode.LEADER_NOT_AVAILABLE, name, ZERO_UUID, internal);
+    return topicResult(AUTO_CREATED, name, ZERO_UUID, internal);
   }
 }
+
+/**
+ * What Kafka 4.x (KRaft) answers for a topic whose auto-creation this request started:
+ * UNKNOWN_TOPIC_OR_PARTITION (KafkaApis / AutoTopicCreationManager), which clients retry.
+ */
+const AUTO_CREATED = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
 
 function isInternal(t: TopicInfo): boolean {
   return t.internal || isInternalTopic(t.name);

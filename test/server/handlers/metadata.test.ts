@@ -72,10 +72,10 @@ describe('MetadataHandler', () => {
     expect(v7.topics[0].topicAuthorizedOperations).toBe(AUTHORIZED_OPERATIONS_OMITTED);
   });
 
-  it('auto-creates a missing topic with num.partitions and answers LEADER_NOT_AVAILABLE, then describes it', async () => {
+  it('auto-creates a missing topic with num.partitions and answers UNKNOWN_TOPIC_OR_PARTITION as Kafka 4 does, then describes it', async () => {
     const first = await h.handle(req(['auto-1'], { allowAutoTopicCreation: true }), ctx(3, 12));
     expect(first.topics).toEqual([
-      { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, name: 'auto-1', topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED },
+      { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: 'auto-1', topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED },
     ]);
     const second = await h.handle(req(['auto-1'], { allowAutoTopicCreation: true }), ctx(3, 12));
     expect(second.topics[0].errorCode).toBe(0);
@@ -88,7 +88,8 @@ describe('MetadataHandler', () => {
     encodeMetadataRequest(w, req(['auto-v3'], { allowAutoTopicCreation: false }), 3);
     const decodedV3 = decodeMetadataRequest(new Reader(w.toBuffer()), 3);
     expect(decodedV3.allowAutoTopicCreation).toBe(true);
-    expect((await h.handle(decodedV3, ctx(3, 3))).topics[0].errorCode).toBe(ErrorCode.LEADER_NOT_AVAILABLE);
+    expect((await h.handle(decodedV3, ctx(3, 3))).topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(tb.broker.services.metadata.topic('auto-v3')).toBeDefined();
     const v4 = await h.handle(req(['auto-v4'], { allowAutoTopicCreation: false }), ctx(3, 4));
     expect(v4.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     expect(tb.broker.services.metadata.topic('auto-v4')).toBeUndefined();
@@ -112,7 +113,7 @@ describe('MetadataHandler', () => {
 
   it('shares one creation between concurrent requests for the same topic', async () => {
     const results = await Promise.all([1, 2, 3].map(() => h.handle(req(['auto-race'], { allowAutoTopicCreation: true }), ctx(3, 12))));
-    for (const r of results) expect(r.topics[0].errorCode).toBe(ErrorCode.LEADER_NOT_AVAILABLE);
+    for (const r of results) expect(r.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     expect(tb.broker.services.metadata.topics().filter((t) => t.name === 'auto-race')).toHaveLength(1);
   });
 
