@@ -11,9 +11,10 @@
  *
  * Bytes are counted with each partition's running `readableBytes` total: the bytes the first
  * read returned plus what became readable since, which matches Kafka's position difference
- * for a reader at the high watermark (the usual waiting case). It counts bytes below the HW:
- * for read_committed Kafka counts to the LSO, which equals the HW until transactions exist
- * (the transaction work must count stable bytes instead).
+ * for a reader at the high watermark (the usual waiting case). It counts bytes below the HW;
+ * for read_committed Kafka counts to the LSO: here the bytes count only once the LSO has moved
+ * past where the wait started (an open transaction holds back everything after it, and its
+ * marker releases it all at once).
  */
 import type { Clock, TimerHandle } from '../util/clock';
 import type { PartitionState } from './partition';
@@ -30,6 +31,8 @@ export interface WatchedPartition {
   initialBytes: number;
   /** `state.readableBytes` just before the first read. */
   readableAtStart: number;
+  /** read_committed: the LSO just before the first read; absent for other isolations. */
+  lsoAtStart?: number;
 }
 
 /** Tells whether a watched partition must end the wait now (cases A-F). */
@@ -60,7 +63,8 @@ export class DelayedFetch {
     for (const w of this.partitions) {
       if (this.mustComplete(w)) return this.forceComplete();
       if (w.state) {
-        const grown = w.state.readableBytes - w.readableAtStart;
+        let grown = w.state.readableBytes - w.readableAtStart;
+        if (w.lsoAtStart !== undefined && w.state.lastStableOffset <= Math.max(w.lsoAtStart, w.fetchOffset)) grown = 0;
         accumulated += Math.min(w.initialBytes + Math.max(0, grown), w.partitionMaxBytes);
       }
     }

@@ -135,6 +135,7 @@ async function readOne(
     const state = manager.leaderPartition(input.topic, input.partition);
     watched.state = state;
     watched.readableAtStart = state.readableBytes;
+    if (params.isolation === FetchIsolation.TXN_COMMITTED) watched.lsoAtStart = state.lastStableOffset;
     state.checkLeaderEpoch(input.currentLeaderEpoch);
     if (params.replicaId >= 0) rejectUnknownReplica(state, params.replicaId, input.currentLeaderEpoch);
     if (input.lastFetchedEpoch >= 0) {

@@ -16,7 +16,8 @@ import { logger as componentLogger, type Logger } from '../util/logger';
 import { AppendConfig, resolveAppendConfig } from './append-config';
 import { FetchPurgatory } from './delayed-fetch';
 import { NotLeaderOrFollowerError, UnknownTopicOrPartitionError } from './errors';
-import { PartitionState, TransactionStateView } from './partition';
+import { logTransactionStateView, PartitionState, type TransactionStateView } from './partition';
+import type { TransactionVerifier } from './txn-verification';
 
 export interface PartitionManagerOptions {
   nodeId: number;
@@ -24,13 +25,15 @@ export interface PartitionManagerOptions {
   logs: LogManager;
   config: () => BrokerConfig;
   clock: Clock;
-  /** The transaction layer's view of open/aborted transactions (absent: none). */
+  /** Open/aborted transactions of a partition; default: from the partition's log (logTransactionStateView). */
   transactions?: TransactionStateView;
   logger?: Logger;
 }
 
 export class PartitionManager {
   readonly purgatory: FetchPurgatory;
+  /** The transaction coordinator, for KIP-890 verification of transactional produces (set by the broker). */
+  transactionVerifier: TransactionVerifier | undefined;
   readonly nodeId: number;
   readonly metadata: MetadataStore;
   readonly clock: Clock;
@@ -80,7 +83,7 @@ export class PartitionManager {
     if (!log || !log.isOpen || (log.topicId !== null && log.topicId !== t.topicId)) {
       throw new NotLeaderOrFollowerError(`Partition ${key} is not hosted on broker ${this.nodeId}`);
     }
-    const state = new PartitionState({ topic: t.name, partition }, t.topicId, log, info, () => this.appendConfigFor(t.name), this.opts.transactions ?? null, t.internal);
+    const state = new PartitionState({ topic: t.name, partition }, t.topicId, log, info, () => this.appendConfigFor(t.name), this.opts.transactions ?? logTransactionStateView, t.internal);
     state.onHighWatermarkAdvance((p) => this.purgatory.checkAndComplete(p.key));
     this.states.set(key, state);
     if (existing) this.purgatory.checkAndComplete(key); // waiters on the replaced state end now

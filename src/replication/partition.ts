@@ -6,9 +6,15 @@
  *  - high watermark: the smallest log end offset among the ISR. With no followers (single node:
  *    the ISR is this broker) it is the log end offset once an append has completed. Followers'
  *    positions would enter through `remoteLogEndOffsets` when replica fetching exists.
- *  - last stable offset: the first offset of an open transaction, else the HW. Until the
- *    transaction coordinator exists, `TransactionStateView` (the seam it will fill) reports none,
- *    so LSO = HW and there are no aborted transactions.
+ *  - last stable offset: min(first unstable offset, HW), the first unstable offset being the
+ *    first offset of a transaction still open, or decided by a marker not yet below the HW. The
+ *    `TransactionStateView` answers it and the aborted transactions of a read_committed fetch;
+ *    by default (`logTransactionStateView`) from the log's producer state and transaction
+ *    indexes.
+ *  - the log's own high watermark: the log follows its end offset on its own (right for a
+ *    single node, and for the coordinators that append to their logs directly); once there are
+ *    followers the HW set here is pushed to the log (`Log.updateHighWatermark`), which releases
+ *    the transactions whose markers it passes.
  *
  * Waking fetches: every completed append that moves the HW calls the listeners (the fetch
  * purgatory), with the bytes that became readable; `readableBytes` is a running total used by
@@ -16,10 +22,12 @@
  */
 import type { PartitionInfo } from '../cluster/metadata-store';
 import type { AppendResult, Log, ReadResult } from '../log/log';
-import { AppendOrigin } from '../log/append-batches';
+import { AppendOrigin, type AppendOriginName } from '../log/append-batches';
+import type { VerificationGuard } from '../log/producer-state-verification';
 import { OffsetOutOfRangeError } from '../log/errors';
 import { isDeleteRetained } from '../log/log-config';
 import { PolicyViolationError } from '../protocol/kafka-errors';
+import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, batchSize } from '../protocol/records/batch-header';
 import type { TopicPartition } from '../log/topic-partition';
 import { tpKey } from '../log/topic-partition';
 import type { Clock } from '../util/clock';
@@ -42,15 +50,29 @@ export interface AbortedTransaction {
   firstOffset: bigint;
 }
 
-/**
- * What the transaction layer will tell partitions; absent until transactions exist. (The log's
- * producer state — firstUnstableOffset, collectAbortedTransactions — is the natural source.)
- */
+/** Open and aborted transactions of a partition, as read_committed readers must see them. */
 export interface TransactionStateView {
   /** First offset of the earliest open (or not yet stable) transaction on the partition, or null. */
-  firstUnstableOffset(tp: TopicPartition): number | null;
+  firstUnstableOffset(tp: TopicPartition, log: Log): number | null;
   /** Aborted transactions whose data overlaps [fetchOffset, upperBoundOffset). */
-  abortedTransactions(tp: TopicPartition, fetchOffset: number, upperBoundOffset: number): Promise<AbortedTransaction[]> | AbortedTransaction[];
+  abortedTransactions(tp: TopicPartition, log: Log, fetchOffset: number, upperBoundOffset: number): Promise<AbortedTransaction[]> | AbortedTransaction[];
+}
+
+/** The view from the partition's own log: its producer state and its transaction indexes. */
+export const logTransactionStateView: TransactionStateView = {
+  firstUnstableOffset: (_tp, log) => log.firstUnstableOffset,
+  abortedTransactions: async (_tp, log, fetchOffset, upperBoundOffset) =>
+    (await log.collectAbortedTransactions(fetchOffset, upperBoundOffset)).map((t) => ({ producerId: t.producerId, firstOffset: BigInt(t.firstOffset) })),
+};
+
+/** How a leader append is checked (Kafka's AppendOrigin and the KIP-890 verification guard). */
+export interface LeaderAppendOptions {
+  /** Default client: sequence checks; coordinator: markers and coordinator writes. */
+  origin?: AppendOriginName;
+  /** Of a marker append (WriteTxnMarkers): 2 requires a bumped epoch. */
+  transactionVersion?: number;
+  /** The guard of a transactional append the transaction coordinator verified. */
+  verificationGuard?: VerificationGuard;
 }
 
 export interface OffsetSnapshot {
@@ -84,7 +106,7 @@ export class PartitionState {
     info: PartitionInfo,
     /** The topic's append settings, resolved lazily by the manager (cached per config change). */
     private readonly appendConfigOf: () => AppendConfig,
-    private readonly transactions: TransactionStateView | null,
+    private readonly transactions: TransactionStateView,
     readonly internalTopic: boolean,
   ) {
     this.tp = tp;
@@ -149,7 +171,7 @@ export class PartitionState {
   }
   get lastStableOffset(): number {
     const hw = this.highWatermark;
-    const unstable = this.transactions?.firstUnstableOffset(this.tp) ?? null;
+    const unstable = this.transactions.firstUnstableOffset(this.tp, this.log);
     return unstable === null ? hw : Math.max(this.log.logStartOffset, Math.min(unstable, hw));
   }
 
@@ -192,11 +214,30 @@ export class PartitionState {
    * effective min.insync.replicas: min(min.insync.replicas, replica count), so a topic with one
    * replica accepts acks=all whatever min.insync.replicas says (Kafka 4.x does the same).
    */
-  async appendAsLeader(records: Buffer, requiredAcks: number, validateBatch?: (batch: Buffer) => void): Promise<AppendResult> {
+  async appendAsLeader(
+    records: Buffer,
+    requiredAcks: number,
+    validateBatch?: (batch: Buffer) => void,
+    opts: LeaderAppendOptions = {},
+  ): Promise<AppendResult> {
     if (requiredAcks === -1) this.checkMinIsr(NotEnoughReplicasError);
-    const result = await this.log.append(records, { origin: AppendOrigin.CLIENT, leaderEpoch: this.leaderEpoch, validateBatch });
+    const result = await this.log.append(records, {
+      origin: opts.origin ?? AppendOrigin.CLIENT,
+      leaderEpoch: this.leaderEpoch,
+      validateBatch,
+      transactionVersion: opts.transactionVersion,
+      verificationGuard: opts.verificationGuard,
+    });
     this.maybeIncrementHighWatermark(result.sizeInBytes);
     return result;
+  }
+
+  /**
+   * KIP-890: before a transactional batch that may open a transaction here, a guard the
+   * coordinator's verification must confirm (the sentinel when the producer already has one open).
+   */
+  maybeStartTransactionVerification(producerId: bigint, baseSequence: number, producerEpoch: number, supportsEpochBump: boolean): VerificationGuard {
+    return this.log.maybeStartTransactionVerification(producerId, baseSequence, producerEpoch, supportsEpochBump);
   }
 
   /** The effective min ISR check; `error` is NOT_ENOUGH_REPLICAS before, or _AFTER_APPEND after. */
@@ -211,7 +252,12 @@ export class PartitionState {
   private maybeIncrementHighWatermark(appendedBytes: number): void {
     const newHw = this.log.logEndOffset;
     this.readable += appendedBytes;
-    if (newHw > this.hw) this.hw = newHw;
+    if (newHw > this.hw) {
+      this.hw = newHw;
+      // With followers the log's HW no longer follows its end offset: tell it (Kafka:
+      // UnifiedLog.updateHighWatermark), so transactions whose markers it passes become stable.
+      if (this.remoteReplicas.length > 0) this.log.updateHighWatermark(newHw);
+    }
     this.notify(appendedBytes);
   }
 
@@ -289,8 +335,12 @@ export class PartitionState {
         lastStableOffset: snap.lastStableOffset,
       });
     }
-    const aborted =
-      isolation === FetchIsolation.TXN_COMMITTED ? ((await this.transactions?.abortedTransactions(this.tp, fetchOffset, upper)) ?? []) : null;
+    // read_committed: the aborted transactions overlapping what was read (Kafka bounds the
+    // search by the fetched data; nothing read, nothing to list).
+    let aborted: AbortedTransaction[] | null = null;
+    if (isolation === FetchIsolation.TXN_COMMITTED) {
+      aborted = res && res.firstOffset >= 0 ? await this.transactions.abortedTransactions(this.tp, this.log, fetchOffset, lastOffsetOf(res)) : [];
+    }
     // The read buffer is not released: the response holds slices of it until the socket write,
     // and the network layer has no completion hook; the pool tolerates unreleased buffers.
     return { ...snap, records: res ? res.records : EMPTY, abortedTransactions: aborted };
@@ -298,3 +348,13 @@ export class PartitionState {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** One past the last offset of the batches a read returned (the log reads whole magic-2 batches). */
+function lastOffsetOf(res: ReadResult): number {
+  let end = res.firstOffset;
+  const buf = res.records;
+  for (let pos = 0; pos + BATCH_HEADER_SIZE <= buf.length; pos += batchSize(buf, pos)) {
+    end = Number(buf.readBigInt64BE(pos)) + buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET) + 1;
+  }
+  return end;
+}

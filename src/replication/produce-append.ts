@@ -14,6 +14,10 @@
  *   errors Kafka treats as expected (unknown partition, not leader, too large, corrupt,
  *   storage) and the partition's log start offset for the others (KafkaApis/ReplicaManager).
  *
+ * - Transactional batches are first verified with the transaction coordinator (KIP-890,
+ *   txn-verification.ts); a partition that fails is answered without appending, the others
+ *   append with their verification guard.
+ *
  * Partitions are appended concurrently; each partition's log orders its own appends.
  */
 import { ErrorCode } from '../protocol/error-codes';
@@ -22,6 +26,7 @@ import { checkProduceRequestRecords, prepareRecords } from './record-validator';
 import { NotEnoughReplicasAfterAppendError, ProduceTimedOutError, RecordValidationError, type RecordError } from './errors';
 import { partitionInfo, type PartitionManager } from './partition-manager';
 import type { PartitionState } from './partition';
+import { transactionOperationFor, verifyTransactionalPartitions, type PartitionVerification, type TransactionVerifier } from './txn-verification';
 
 export interface ProducePartitionInput {
   topic: string;
@@ -44,6 +49,10 @@ export interface ProduceOptions {
   apiVersion: number;
   /** Kafka lets only the admin client (client id `__admin_client`) write internal topics. */
   internalTopicsAllowed: boolean;
+  /** The request's transactional id (v3+), null outside transactions. */
+  transactionalId?: string | null;
+  /** The transaction coordinator, for KIP-890 verification (default: the manager's). */
+  verifier?: TransactionVerifier;
 }
 
 /** Errors Kafka answers with log start offset -1 (the "expected" exceptions of appendToLocalLog). */
@@ -67,11 +76,24 @@ export function isValidAcks(acks: number): boolean {
 }
 
 /** Appends every partition's records; results are in input order. */
-export function appendRecords(manager: PartitionManager, inputs: readonly ProducePartitionInput[], o: ProduceOptions): Promise<ProducePartitionResult[]> {
-  return Promise.all(inputs.map((input) => appendOne(manager, input, o)));
+export async function appendRecords(manager: PartitionManager, inputs: readonly ProducePartitionInput[], o: ProduceOptions): Promise<ProducePartitionResult[]> {
+  let verified = new Map<number, PartitionVerification>();
+  if (isValidAcks(o.acks) && o.transactionalId) {
+    const verifier = o.verifier ?? manager.transactionVerifier;
+    const v = await verifyTransactionalPartitions(manager, inputs, o.transactionalId, verifier, transactionOperationFor(o.apiVersion));
+    if (v.mixedProducers) return inputs.map(() => errorResult(ErrorCode.INVALID_PRODUCER_ID_MAPPING));
+    verified = v.byIndex;
+  }
+  return Promise.all(
+    inputs.map((input, i) => {
+      const v = verified.get(i);
+      if (v?.errorCode !== undefined) return errorResult(v.errorCode, -1, [], v.errorMessage ?? null);
+      return appendOne(manager, input, o, v);
+    }),
+  );
 }
 
-async function appendOne(manager: PartitionManager, input: ProducePartitionInput, o: ProduceOptions): Promise<ProducePartitionResult> {
+async function appendOne(manager: PartitionManager, input: ProducePartitionInput, o: ProduceOptions, verification?: PartitionVerification): Promise<ProducePartitionResult> {
   let state: PartitionState | undefined;
   try {
     // KafkaApis: the partition must exist in the metadata, then the request-level record checks,
@@ -92,7 +114,7 @@ async function appendOne(manager: PartitionManager, input: ProducePartitionInput
       // An empty legacy message set: Kafka appends nothing and answers success with offset -1.
       return { errorCode: ErrorCode.NONE, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: state.logStartOffset, recordErrors: [], errorMessage: null };
     }
-    const result = await state.appendAsLeader(prepared.records, o.acks, prepared.recordCheck);
+    const result = await state.appendAsLeader(prepared.records, o.acks, prepared.recordCheck, { verificationGuard: verification?.guard });
     const appended: ProducePartitionResult = {
       errorCode: ErrorCode.NONE,
       baseOffset: result.firstOffset,

@@ -17,12 +17,20 @@ import { SocketServer, type BoundListener } from '../network';
 import { PartitionManager } from '../replication/partition-manager';
 import { TopicManager } from '../replication/topic-manager';
 import { GroupCoordinatorService } from '../coordinator/group/group-coordinator-service';
+import { FileProducerIdBlockStore, ProducerIdManager } from '../coordinator/txn/producer-id-manager';
+import { LocalTxnMarkerWriter } from '../coordinator/txn/marker-writer';
+import { TransactionCoordinatorService } from '../coordinator/txn/txn-coordinator-service';
+import { joinPath } from '../log/log-fs';
 import { systemClock, type Clock } from '../util/clock';
 import { logger as componentLogger, type Logger } from '../util/logger';
 import { HandlerRegistry } from './handler-registry';
 import { registerHandlers } from './handlers';
 import { RequestDispatcher } from './request-dispatcher';
 import type { BrokerServices } from './services';
+
+/** Where the producer id block high-water mark is kept (under the first log dir). */
+const PRODUCER_ID_DIR = '__tributary_metadata';
+const PRODUCER_ID_FILE = 'producer-id-block.json';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -74,11 +82,26 @@ export class Broker {
       recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
       logStartOffsetCheckpointIntervalMs: config.get('log.flush.start.offset.checkpoint.interval.ms'),
       recoveryConcurrency: config.get('num.recovery.threads.per.data.dir'),
+      // Producer state per partition: idle producer ids expire; transactional batches must be
+      // verified with the transaction coordinator when KIP-890 verification is on.
+      producerState: {
+        producerIdExpirationMs: config.get('producer.id.expiration.ms'),
+        transactionVerificationEnabled: config.get('transaction.partition.verification.enable'),
+        maxTransactionTimeoutMs: config.get('transaction.max.timeout.ms'),
+      },
+      producerIdExpirationCheckIntervalMs: config.get('producer.id.expiration.check.interval.ms'),
     });
     topics = new TopicManager(metadata, logs, () => config, componentLogger('topics'));
     await logs.startup();
     await topics.startup();
 
+    // Producer ids are reserved in blocks whose high-water mark is kept next to the metadata.
+    const producerIds = new ProducerIdManager(
+      new FileProducerIdBlockStore(fs, joinPath(joinPath(logDirs[0]!, PRODUCER_ID_DIR), PRODUCER_ID_FILE)),
+      componentLogger('producer-ids'),
+    );
+    await producerIds.startup();
+    const txnMarkers = new LocalTxnMarkerWriter(() => services.partitions, componentLogger('txn-markers'));
     const services: BrokerServices = {
       config: () => config,
       clock,
@@ -87,8 +110,19 @@ export class Broker {
       topics,
       partitions: new PartitionManager({ nodeId, metadata, logs, config: () => config, clock, logger: componentLogger('partitions') }),
       groups: new GroupCoordinatorService({ config: () => config, clock, metadata, logs, topics }),
+      txnMarkers,
+      transactions: new TransactionCoordinatorService({ config: () => config, clock, metadata, logs, topics, producerIds, markers: txnMarkers }),
     };
     await services.groups.startup(); // replays __consumer_offsets, if it exists
+    // The logs check verification guards by the setting they were opened with; verify by it too
+    // (a change of transaction.partition.verification.enable applies after a restart).
+    const verificationAtStart = config.get('transaction.partition.verification.enable');
+    services.partitions.transactionVerifier = services.transactions.asVerifier(() => verificationAtStart);
+    // Markers for __consumer_offsets go through the group coordinator, which applies them to the
+    // pending transactional offsets.
+    txnMarkers.completeGroupTransaction = (partition, m) =>
+      services.groups.completeTransaction(partition, m.producerId, m.producerEpoch, m.coordinatorEpoch, m.committed);
+    await services.transactions.startup(); // replays __transaction_state, if it exists
     metadata.onChange((c) => {
       if (c.kind !== 'broker-configs-changed') return;
       config = withDynamicConfigs(opts.config, { dynamicDefault: metadata.dynamicBrokerConfigs('cluster'), dynamicBroker: metadata.dynamicBrokerConfigs('node') });
@@ -136,6 +170,9 @@ export class Broker {
   async stop(): Promise<void> {
     // Waiting fetches answer now, so that in-flight requests can finish.
     this.services.partitions.shutdown();
+    // Marker writes stop (first, while the group coordinator can still take __consumer_offsets
+    // markers); transactions still preparing are finished after the restart.
+    await this.services.transactions.shutdown();
     // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so that they finish too.
     await this.services.groups.shutdown();
     const report = await this.server.shutdown();

@@ -7,6 +7,8 @@ import type { MetadataStore, NewTopic, TopicInfo } from '../cluster/metadata-sto
 import type { LogManager } from '../log/log-manager';
 import type { PartitionManager } from '../replication/partition-manager';
 import type { GroupCoordinatorService } from '../coordinator/group/group-coordinator-service';
+import type { TransactionCoordinatorService } from '../coordinator/txn/txn-coordinator-service';
+import type { TxnMarkerWriter } from '../coordinator/txn/marker-writer';
 import type { Clock } from '../util/clock';
 
 /** Topic lifecycle: metadata changes together with the partition logs they imply. */
@@ -29,4 +31,8 @@ export interface BrokerServices {
   readonly partitions: PartitionManager;
   /** Consumer groups: membership (classic protocol), committed offsets in __consumer_offsets. */
   readonly groups: GroupCoordinatorService;
+  /** Producer ids and transactions: state in __transaction_state, markers to the partitions. */
+  readonly transactions: TransactionCoordinatorService;
+  /** Writes transaction markers to the partitions this broker leads (WriteTxnMarkers, the coordinator). */
+  readonly txnMarkers: TxnMarkerWriter;
 }

@@ -17,6 +17,7 @@
  */
 import { buildEndTxnMarkerBatch, buildRecordBatch, CompressionType, decodeControlRecordKey, ControlRecordType, isControl, isTransactional, iterateBatches, iterateRecords, readBatchHeader } from '../../protocol/records';
 import { CoordinatorLoadInProgressError, NotCoordinatorError } from '../../protocol/kafka-errors';
+import type { VerificationGuard } from '../../log/producer-state-verification';
 import type { Clock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
 import { CoordinatorTimer, TimerOperation } from './coordinator-timer';
@@ -27,7 +28,7 @@ import type { CoordinatorResult, CoordinatorShard, RecordSerde, SerializedRecord
 export interface CoordinatorLog {
   readonly logStartOffset: number;
   readonly logEndOffset: number;
-  append(records: Buffer, opts: { origin: 'coordinator' }): Promise<{ firstOffset: number; lastOffset: number }>;
+  append(records: Buffer, opts: { origin: 'coordinator'; verificationGuard?: VerificationGuard }): Promise<{ firstOffset: number; lastOffset: number }>;
   read(offset: number, opts: { maxBytes: number }): Promise<{ records: Buffer; release(): void }>;
 }
 
@@ -43,6 +44,18 @@ export interface CoordinatorRuntimeOptions<S extends CoordinatorShard<R>, R> {
   /** Compression of appended batches (offsets.topic.compression.codec). */
   compression(): CompressionType;
   logger: Logger;
+}
+
+/**
+ * The producer of a transactional write (TxnOffsetCommit): its records go to the log in
+ * transactional batches of that producer id and epoch, and are replayed with them, so they stay
+ * pending until the transaction's marker (Kafka's scheduleTransactionalWriteOperation).
+ */
+export interface TransactionalWrite {
+  producerId: bigint;
+  producerEpoch: number;
+  /** KIP-890: the guard from the partition's log, confirmed by the transaction coordinator. */
+  verificationGuard?: VerificationGuard;
 }
 
 /** Batches larger than this are split (Kafka splits non-atomic results at max.message.bytes). */
@@ -142,6 +155,15 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
    * appended and replayed.
    */
   scheduleWriteOperation<T>(name: string, partition: number, op: (shard: S) => CoordinatorResult<T, R>): Promise<T> {
+    return this.scheduleWrite(name, partition, op, undefined);
+  }
+
+  /** A write operation whose records are appended as a transactional batch of `txn`'s producer. */
+  scheduleTransactionalWriteOperation<T>(name: string, partition: number, txn: TransactionalWrite, op: (shard: S) => CoordinatorResult<T, R>): Promise<T> {
+    return this.scheduleWrite(name, partition, op, txn);
+  }
+
+  private scheduleWrite<T>(name: string, partition: number, op: (shard: S) => CoordinatorResult<T, R>, txn: TransactionalWrite | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const entry = this.shards.get(partition);
       const unavailable = this.unavailable(entry, partition);
@@ -167,7 +189,7 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
           resolve(result.response);
           return;
         }
-        return this.appendAndReplay(entry!, result).then(
+        return this.appendAndReplay(entry!, result, txn).then(
           () => {
             this.finish(name, partition, result, undefined);
             resolve(result.response);
@@ -259,21 +281,26 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     });
   }
 
-  private async appendAndReplay<T>(entry: ShardEntry<S>, result: CoordinatorResult<T, R>): Promise<void> {
+  private async appendAndReplay<T>(entry: ShardEntry<S>, result: CoordinatorResult<T, R>, txn?: TransactionalWrite): Promise<void> {
     const log = this.opts.logFor(entry.partition);
     if (!log) throw new NotCoordinatorError(`${this.opts.name}: the log of partition ${entry.partition} is gone`);
     const serialized = result.records.map((r) => this.opts.serde.serialize(r));
     let from = 0;
     for (const chunk of chunks(serialized)) {
       const now = this.opts.clock.now();
+      // Kafka writes coordinator batches with base sequence 0; the log checks no sequence for them.
+      const producer = txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: 0, transactional: true } : {};
       const batch = buildRecordBatch({
         compression: this.opts.compression(),
+        ...producer,
         records: chunk.map((r) => ({ key: r.key, value: r.value, timestamp: now })),
       });
-      const appended = await log.append(batch, { origin: 'coordinator' });
+      const appended = await log.append(batch, { origin: 'coordinator', verificationGuard: txn?.verificationGuard });
       if (result.replay !== false) {
+        const producerId = txn ? txn.producerId : -1n;
+        const producerEpoch = txn ? txn.producerEpoch : -1;
         for (let i = 0; i < chunk.length; i++) {
-          entry.shard.replay(result.records[from + i]!, { offset: appended.firstOffset + i, producerId: -1n, producerEpoch: -1 });
+          entry.shard.replay(result.records[from + i]!, { offset: appended.firstOffset + i, producerId, producerEpoch });
         }
       }
       from += chunk.length;

@@ -47,9 +47,14 @@ export class LocalTxnMarkerWriter implements TxnMarkerWriter {
   completeGroupTransaction: GroupTransactionCompleter | null = null;
 
   constructor(
-    private readonly partitions: PartitionManager,
+    /** A getter: the broker builds the partition manager and this writer together. */
+    private readonly partitionsOf: () => PartitionManager,
     private readonly log: Logger,
   ) {}
+
+  private get partitions(): PartitionManager {
+    return this.partitionsOf();
+  }
 
   writeMarkers(marker: TxnMarker): Promise<number[]> {
     return Promise.all(marker.partitions.map((tp) => this.writeOne(marker, tp)));

@@ -31,7 +31,7 @@ const SHORT_MAX = 32767;
 export interface TxnMetadata {
   readonly transactionalId: string;
   readonly producerId: bigint;
-  /** Producer id before the last rotation (Kafka: previousProducerId), -1 if none. */
+  /** Producer id before the last transition (Kafka: previousProducerId; changes on rotation), -1 if none. */
   readonly prevProducerId: bigint;
   /** Transactions v2: the producer id the transaction ends with when the epoch overflowed, else -1. */
   readonly nextProducerId: bigint;
@@ -75,10 +75,14 @@ export function newTxnMetadata(transactionalId: string, producerId: bigint, txnT
   };
 }
 
-/** The one way to a new state: checks the state table and the values the new state needs. */
-export function transitionTo(m: TxnMetadata, state: TxnStateName, changes: Partial<Omit<TxnMetadata, 'transactionalId' | 'state'>> = {}): TxnMetadata {
+/**
+ * The one way to a new state: checks the state table and the values the new state needs. As in
+ * Kafka (TxnTransitMetadata), every transition records the producer id it came from as the
+ * previous producer id.
+ */
+export function transitionTo(m: TxnMetadata, state: TxnStateName, changes: Partial<Omit<TxnMetadata, 'transactionalId' | 'state' | 'prevProducerId'>> = {}): TxnMetadata {
   checkTransition(m.transactionalId, m.state, state);
-  const next: TxnMetadata = { ...m, ...changes, state };
+  const next: TxnMetadata = { ...m, ...changes, prevProducerId: m.producerId, state };
   invariant(next.producerId >= 0n, () => `transactional id ${m.transactionalId}: illegal producer id ${next.producerId} for ${state}`);
   invariant(
     state === TxnState.DEAD || next.producerEpoch >= 0,
@@ -91,9 +95,9 @@ export function transitionTo(m: TxnMetadata, state: TxnStateName, changes: Parti
   return next;
 }
 
-/** An open transaction is aborted with the epoch bumped (the bump is skipped after a failed fence). */
-export function prepareFenceProducerEpoch(m: TxnMetadata, hasFailedEpochFence: boolean): TxnMetadata {
-  const bumped = hasFailedEpochFence || m.producerEpoch === SHORT_MAX ? m.producerEpoch : m.producerEpoch + 1;
+/** An open transaction is to be aborted by the coordinator: the epoch is bumped unless `skipBump`. */
+export function prepareFenceProducerEpoch(m: TxnMetadata, skipBump: boolean): TxnMetadata {
+  const bumped = skipBump || m.producerEpoch === SHORT_MAX ? m.producerEpoch : m.producerEpoch + 1;
   return transitionTo(m, TxnState.PREPARE_EPOCH_FENCE, { producerEpoch: bumped, lastProducerEpoch: NO_PRODUCER_EPOCH });
 }
 
@@ -136,7 +140,6 @@ export function prepareProducerIdRotation(m: TxnMetadata, newProducerId: bigint,
   invariant(!hasPendingTransaction(m.state), () => `transactional id ${m.transactionalId}: cannot rotate producer ids in ${m.state}`);
   return transitionTo(m, TxnState.EMPTY, {
     producerId: newProducerId,
-    prevProducerId: m.producerId,
     producerEpoch: 0,
     lastProducerEpoch: recordLastEpoch ? m.producerEpoch : NO_PRODUCER_EPOCH,
     txnTimeoutMs,
@@ -195,7 +198,6 @@ export function prepareComplete(m: TxnMetadata, nowMs: number): TxnMetadata {
   const rotate = supportsEpochBump(m.clientTransactionVersion) && m.nextProducerId !== NO_PRODUCER_ID;
   return transitionTo(m, m.state === TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT, {
     producerId: rotate ? m.nextProducerId : m.producerId,
-    prevProducerId: rotate ? m.producerId : m.prevProducerId,
     producerEpoch: rotate ? 0 : m.producerEpoch,
     nextProducerId: NO_PRODUCER_ID,
     partitions: [],

@@ -11,18 +11,13 @@
  * the configured replication factor, min ISR and segment size. Until then transactional
  * requests answer NOT_COORDINATOR, which sends clients to FindCoordinator.
  *
- * Markers (Kafka: TransactionMarkerChannelManager + TransactionMarkerRequestCompletionHandler):
- * once PrepareCommit/PrepareAbort is logged, the marker is written to every partition of the
- * transaction through the TxnMarkerWriter. Partitions whose topic is gone are skipped; retriable
- * failures (not leader, not enough replicas, timeouts, storage, unknown partition) are retried
- * after MARKER_RETRY_BACKOFF_MS; a fenced epoch (INVALID_PRODUCER_EPOCH,
- * TRANSACTION_COORDINATOR_FENCED) stops the attempt (another coordinator owns the transaction).
- * When all are written, CompleteCommit/CompleteAbort is logged.
+ * Markers: once PrepareCommit/PrepareAbort is logged, marker-sender.ts writes the markers to
+ * every partition of the transaction and then logs CompleteCommit/CompleteAbort.
  */
 import type { BrokerConfig } from '../../config';
 import type { MetadataStore, NewTopic, TopicInfo } from '../../cluster/metadata-store';
 import type { Log } from '../../log/log';
-import { tpKey, type TopicPartition } from '../../log/topic-partition';
+import type { TopicPartition } from '../../log/topic-partition';
 import { ErrorCode } from '../../protocol/error-codes';
 import { CoordinatorNotAvailableError, KafkaError, toErrorCode } from '../../protocol/kafka-errors';
 import { Compression } from '../../protocol/records';
@@ -33,9 +28,11 @@ import { partitionFor } from '../runtime/partitioner';
 import type { CoordinatorResult } from '../runtime/types';
 import { TRANSACTION_STATE_TOPIC, txnCoordinatorConfig, type TxnCoordinatorConfig } from './config';
 import type { TxnMarkerWriter } from './marker-writer';
+import { TxnMarkerSender } from './marker-sender';
 import type { ProducerIdManager } from './producer-id-manager';
 import { txnRecordSerde, type TxnLogRecord } from './records';
-import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID } from './transaction-metadata';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, TransactionVersion } from './transaction-metadata';
+import type { TransactionVerifier } from '../../replication/txn-verification';
 import { stateFromName, type TxnStateName } from './transaction-state';
 import type { EndTxnInput, ProducerIdAndEpoch } from './txn-decisions';
 import {
@@ -45,8 +42,6 @@ import {
   type MarkerRequest,
   type ProducerIdResult,
 } from './txn-shard';
-
-export const MARKER_RETRY_BACKOFF_MS = 100;
 
 export interface TxnCoordinatorDeps {
   config(): BrokerConfig;
@@ -72,20 +67,6 @@ export interface ListTransactionsResult {
   transactions: ListedTransaction[];
 }
 
-const RETRY_MARKER_ERRORS: ReadonlySet<number> = new Set([
-  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-  ErrorCode.NOT_LEADER_OR_FOLLOWER,
-  ErrorCode.NOT_ENOUGH_REPLICAS,
-  ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-  ErrorCode.REQUEST_TIMED_OUT,
-  ErrorCode.KAFKA_STORAGE_ERROR,
-  ErrorCode.CONCURRENT_TRANSACTIONS,
-  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-  ErrorCode.NETWORK_EXCEPTION,
-  ErrorCode.UNKNOWN_SERVER_ERROR,
-]);
-const SKIP_MARKER_ERRORS: ReadonlySet<number> = new Set([ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, ErrorCode.UNSUPPORTED_VERSION]);
-
 const failed = (errorCode: number): ProducerIdResult => ({ errorCode, producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH });
 
 export class TransactionCoordinatorService {
@@ -93,12 +74,18 @@ export class TransactionCoordinatorService {
   private readonly log: Logger;
   private active = false;
   private ensuring: Promise<void> | null = null;
-  /** Marker writes in progress, by transactional id. */
-  private readonly markerJobs = new Map<string, Promise<void>>();
-  private readonly sleepers = new Set<() => void>();
+  private readonly markers: TxnMarkerSender;
 
   constructor(private readonly deps: TxnCoordinatorDeps) {
     this.log = deps.logger ?? componentLogger('txn-coordinator');
+    this.markers = new TxnMarkerSender({
+      writer: deps.markers,
+      metadata: deps.metadata,
+      clock: deps.clock,
+      log: this.log,
+      owns: (p) => this.active && this.runtime.isLoaded(p),
+      complete: (req) => this.runtime.scheduleWriteOperation('complete-txn', req.txnPartition, (s) => s.completeTransaction(req)),
+    });
     this.runtime = new CoordinatorRuntime<TxnCoordinatorShard, TxnLogRecord>({
       name: 'txn-coordinator',
       clock: deps.clock,
@@ -108,7 +95,7 @@ export class TransactionCoordinatorService {
           config: () => this.config(),
           generateProducerId: () => deps.producerIds.generateProducerId(),
           coordinatorEpoch: (p) => this.coordinatorEpochOf(p),
-          writeMarkers: (req) => this.writeMarkers(req),
+          writeMarkers: (req) => this.markers.send(req),
         }),
       logFor: (partition) => deps.logs.getLog({ topic: TRANSACTION_STATE_TOPIC, partition }),
       loadBufferSize: () => this.config().transactionLogLoadBufferSize,
@@ -132,19 +119,16 @@ export class TransactionCoordinatorService {
   /** Stops answering and writing markers; shards are dropped. */
   async shutdown(): Promise<void> {
     this.active = false;
-    for (const wake of [...this.sleepers]) wake();
-    await Promise.all([...this.markerJobs.values()]);
+    await this.markers.shutdown();
     await this.runtime.close();
   }
 
   /** Resolves once no operation or marker write is running (tests). */
   async whenIdle(): Promise<void> {
-    for (;;) {
+    do {
       await this.runtime.whenIdle();
-      const jobs = [...this.markerJobs.values()];
-      if (jobs.length === 0) return;
-      await Promise.all(jobs);
-    }
+      await this.markers.idle();
+    } while (this.markers.pending > 0);
   }
 
   numPartitions(): number {
@@ -234,11 +218,28 @@ export class TransactionCoordinatorService {
     }
   }
 
+  /**
+   * The coordinator as partition leaders ask it before transactional appends (KIP-890): verify
+   * the partitions, or for transactions v2 add them. `enabled` defaults to the broker's current
+   * transaction.partition.verification.enable; the broker passes the value its logs were opened
+   * with (they check guards by it), so that the two agree.
+   */
+  asVerifier(enabled: () => boolean = () => this.config().partitionVerificationEnabled): TransactionVerifier {
+    return {
+      enabled,
+      verifyPartitions: async (transactionalId, producerId, producerEpoch, partitions, add) => {
+        if (!add) return this.verifyPartitions(transactionalId, producerId, producerEpoch, partitions);
+        const code = await this.addPartitions(transactionalId, producerId, producerEpoch, partitions, TransactionVersion.TV_2);
+        return partitions.map(() => code);
+      },
+    };
+  }
+
   // ---- operators ------------------------------------------------------------------------------
 
   async describeTransaction(transactionalId: string): Promise<DescribedTransaction> {
     const failedWith = (errorCode: number): DescribedTransaction => ({
-      errorCode, transactionalId, state: '', timeoutMs: 0, startTimeMs: -1, producerId: -1n, producerEpoch: -1, partitions: [],
+      errorCode, transactionalId, state: '', timeoutMs: 0, startTimeMs: 0, producerId: 0n, producerEpoch: 0, partitions: [],
     });
     if (!this.active) return failedWith(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (transactionalId === '') return failedWith(ErrorCode.INVALID_REQUEST);
@@ -269,78 +270,6 @@ export class TransactionCoordinatorService {
     if (input.stateFilters.length > 0 && states.size === 0) return { errorCode: ErrorCode.NONE, unknownStateFilters, transactions: [] };
     const filters = { states, producerIds: new Set(input.producerIdFilters), durationMs: input.durationFilterMs, pattern };
     return { errorCode: ErrorCode.NONE, unknownStateFilters, transactions: this.runtime.readAll((s) => s.list(filters)).flat() };
-  }
-
-  // ---- markers --------------------------------------------------------------------------------
-
-  private writeMarkers(req: MarkerRequest): void {
-    if (this.markerJobs.has(req.transactionalId)) return;
-    const job = this.runMarkers(req)
-      .catch((e: unknown) => this.log.error({ err: e, transactionalId: req.transactionalId }, 'writing transaction markers failed'))
-      .finally(() => this.markerJobs.delete(req.transactionalId));
-    this.markerJobs.set(req.transactionalId, job);
-  }
-
-  private async runMarkers(req: MarkerRequest): Promise<void> {
-    // Let the operation that asked for the markers finish first (this runs from its onAppended).
-    await Promise.resolve();
-    let remaining = [...req.partitions];
-    while (remaining.length > 0) {
-      if (!this.active || !this.runtime.isLoaded(req.txnPartition)) return;
-      // Kafka skips partitions that no longer exist: their topic was deleted.
-      remaining = remaining.filter((tp) => this.partitionExists(tp));
-      if (remaining.length === 0) break;
-      const codes = await this.deps.markers.writeMarkers({
-        producerId: req.producerId,
-        producerEpoch: req.producerEpoch,
-        coordinatorEpoch: req.coordinatorEpoch,
-        committed: req.committed,
-        transactionVersion: req.transactionVersion,
-        partitions: remaining,
-      });
-      const retry: TopicPartition[] = [];
-      for (let i = 0; i < remaining.length; i++) {
-        const code = codes[i] ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-        const tp = remaining[i]!;
-        if (code === ErrorCode.NONE || SKIP_MARKER_ERRORS.has(code)) continue;
-        if (RETRY_MARKER_ERRORS.has(code)) {
-          retry.push(tp);
-          continue;
-        }
-        // INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, or a bug: this coordinator can
-        // not finish the transaction (Kafka stops sending and leaves it to the next coordinator).
-        this.log.warn(
-          { transactionalId: req.transactionalId, partition: tpKey(tp), error: code },
-          'a transaction marker was refused; giving up on completing the transaction here',
-        );
-        return;
-      }
-      remaining = retry;
-      if (remaining.length > 0) await this.sleep(MARKER_RETRY_BACKOFF_MS);
-    }
-    if (!this.active) return;
-    await this.runtime.scheduleWriteOperation('complete-txn', req.txnPartition, (s) => s.completeTransaction(req)).catch((e: unknown) =>
-      this.log.warn({ err: e, transactionalId: req.transactionalId }, 'could not log the completion of a transaction'),
-    );
-  }
-
-  private partitionExists(tp: TopicPartition): boolean {
-    const t = this.deps.metadata.topic(tp.topic);
-    return !!t && t.partitions.some((p) => p.partition === tp.partition);
-  }
-
-  /** A retry backoff; shutdown ends it early. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        this.sleepers.delete(wake);
-        this.deps.clock.clearTimeout(handle);
-        resolve();
-      };
-      const handle = this.deps.clock.setTimeout(wake, ms);
-      handle.unref?.();
-      this.sleepers.add(wake);
-    });
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
  * transaction accepts only the same outcome again (NONE).
  */
 import { ErrorCode } from '../../protocol/error-codes';
+import { KafkaError } from '../../protocol/kafka-errors';
 import type { TopicPartition } from '../../log/topic-partition';
 import { invariant } from '../../util/invariant';
 import {
@@ -25,6 +26,7 @@ import {
   NO_PRODUCER_ID,
   prepareAbortOrCommit,
   prepareAddPartitions,
+  prepareFenceProducerEpoch,
   prepareIncrementProducerEpoch,
   prepareProducerIdRotation,
   supportsEpochBump,
@@ -82,7 +84,13 @@ export function decideInitProducerId(
       if (isEpochExhausted(m.producerEpoch) && (!expected || expected.producerEpoch === m.producerEpoch)) {
         return write(prepareProducerIdRotation(m, generateProducerId(), txnTimeoutMs, nowMs, expected !== null));
       }
-      return write(prepareIncrementProducerEpoch(m, txnTimeoutMs, expected ? expected.producerEpoch : null, nowMs));
+      try {
+        return write(prepareIncrementProducerEpoch(m, txnTimeoutMs, expected ? expected.producerEpoch : null, nowMs));
+      } catch (e) {
+        // An expected epoch that is neither the current nor the previous one.
+        if (e instanceof KafkaError) return error(e.errorCode);
+        throw e;
+      }
     case TxnState.ONGOING:
       return 'fence';
     default:
@@ -204,13 +212,24 @@ function decideEndTxnV2(m: TxnMetadata, req: EndTxnInput, nowMs: number, generat
 }
 
 /**
- * The coordinator aborts an open transaction (a new producer fenced it, or it timed out): the
- * PrepareEpochFence value `fenced` goes straight to PrepareAbort, with the coordinator's
- * transaction version (Kafka: endTransaction with isFromClient = false).
+ * The coordinator aborts an open transaction (a new producer fenced it, or it timed out), with
+ * its own transaction version (Kafka: endTransaction with isFromClient = false): the metadata
+ * passes through PrepareEpochFence to PrepareAbort and the epoch goes up by one in all. Before
+ * transactions v2 the fence bumps it and the abort keeps it; with v2 the abort bumps it, so the
+ * fence does not (KAFKA-19367), and an exhausted epoch ends the transaction with a new producer
+ * id. After a fence whose record could not be written the epoch is not bumped again.
  */
-export function decideFenceAbort(fenced: TxnMetadata, serverTransactionVersion: number, nowMs: number): TxnMetadata {
-  invariant(fenced.state === TxnState.PREPARE_EPOCH_FENCE, () => `transactional id ${fenced.transactionalId}: fencing from ${fenced.state}`);
-  return prepareAbortOrCommit(fenced, TxnState.PREPARE_ABORT, serverTransactionVersion, NO_PRODUCER_ID, nowMs, false);
+export function decideFenceAbort(
+  m: TxnMetadata,
+  serverTransactionVersion: number,
+  hasFailedEpochFence: boolean,
+  nowMs: number,
+  generateProducerId: () => bigint,
+): TxnMetadata {
+  const v2 = supportsEpochBump(serverTransactionVersion);
+  const fenced = prepareFenceProducerEpoch(m, hasFailedEpochFence || v2);
+  const nextProducerId = v2 && isEpochExhausted(m.producerEpoch) ? generateProducerId() : NO_PRODUCER_ID;
+  return prepareAbortOrCommit(fenced, TxnState.PREPARE_ABORT, serverTransactionVersion, nextProducerId, nowMs, false);
 }
 
 /** An open transaction past its timeout (Kafka: timedOutTransactions). */

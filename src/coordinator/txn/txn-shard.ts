@@ -29,7 +29,6 @@ import {
   NO_PRODUCER_ID,
   prepareComplete,
   prepareDead,
-  prepareFenceProducerEpoch,
   type TxnMetadata,
 } from './transaction-metadata';
 import { isExpirationAllowed, isValidTransition, TxnState, type TxnStateName } from './transaction-state';
@@ -251,7 +250,7 @@ export class TxnCoordinatorShard implements CoordinatorShard<TxnLogRecord> {
     const aborted: TxnMetadata[] = [];
     for (const m of this.txns.values()) {
       if (!isTimedOut(m, now)) continue;
-      const next = decideFenceAbort(prepareFenceProducerEpoch(m, this.failedEpochFence.has(m.transactionalId)), FINALIZED_TRANSACTION_VERSION, now);
+      const next = this.fenceAbort(m, now);
       records.push(txnRecord(next));
       aborted.push(next);
       this.ctx.log.info({ transactionalId: m.transactionalId, producerId: String(m.producerId), timeoutMs: m.txnTimeoutMs }, 'aborting a timed-out transaction');
@@ -345,8 +344,12 @@ export class TxnCoordinatorShard implements CoordinatorShard<TxnLogRecord> {
   }
 
   private fenceAndAbort<T>(m: TxnMetadata, now: number, response: T): Result<T> {
-    const next = decideFenceAbort(prepareFenceProducerEpoch(m, this.failedEpochFence.has(m.transactionalId)), FINALIZED_TRANSACTION_VERSION, now);
+    const next = this.fenceAbort(m, now);
     return { records: [txnRecord(next)], response, onAppended: (err) => this.afterFence([next], err) };
+  }
+
+  private fenceAbort(m: TxnMetadata, now: number): TxnMetadata {
+    return decideFenceAbort(m, FINALIZED_TRANSACTION_VERSION, this.failedEpochFence.has(m.transactionalId), now, () => this.deps.generateProducerId());
   }
 
   private afterFence(aborted: readonly TxnMetadata[], err: unknown): void {

@@ -6,16 +6,38 @@
  * dispatcher in the v0 layout with UNSUPPORTED_VERSION (KIP-511).
  * Version notes: v3+ requests name the client software; Kafka checks both names against
  * `[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?` and answers INVALID_REQUEST otherwise.
- * Not implemented: feature flags (supportedFeatures/finalizedFeatures are empty; they are
- * advertised once the features they gate — transactions v2, KIP-848 groups — exist).
+ * Features (v3+, tagged fields), as a Kafka 4.4 broker advertises them where they are true here:
+ * `transaction.version` supported 0-2 and finalized at 2 (transactions v2, KIP-890: the Java
+ * client then bumps the epoch per transaction, uses Produce v12 / EndTxn v5 / TxnOffsetCommit
+ * v5 and no AddPartitionsToTxn); `metadata.version` 7-33, finalized 33, the level whose API
+ * versions this broker serves (Kafka 4.4's); `group.version` supported 0-0 and not finalized:
+ * only the classic group protocol exists (KIP-848 consumer groups would need level 1). The
+ * finalized epoch is 1 (clients keep the finalized features of the highest epoch they saw, and
+ * ignore -1). Error responses carry no features.
+ * Not implemented: kraft.version, share.version, streams.version and
+ * eligible.leader.replicas.version are not listed (no KRaft, share groups, Streams groups or ELR).
  * Errors: NONE; INVALID_REQUEST (bad client software name/version).
  */
 import { ErrorCode } from '../../protocol/error-codes';
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../../protocol/generated/api-versions';
+import { FINALIZED_TRANSACTION_VERSION } from '../../coordinator/txn/config';
 import type { ApiHandler } from '../handler';
 import type { HandlerRegistry } from '../handler-registry';
 
 const SOFTWARE_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
+
+/** What a Kafka 4.4 broker advertises for metadata.version (supported 7-33, finalized 33). */
+const METADATA_VERSION = { min: 7, max: 33 };
+const SUPPORTED_FEATURES = [
+  { name: 'group.version', minVersion: 0, maxVersion: 0 },
+  { name: 'metadata.version', minVersion: METADATA_VERSION.min, maxVersion: METADATA_VERSION.max },
+  { name: 'transaction.version', minVersion: 0, maxVersion: FINALIZED_TRANSACTION_VERSION },
+];
+const FINALIZED_FEATURES = [
+  { name: 'metadata.version', minVersionLevel: METADATA_VERSION.max, maxVersionLevel: METADATA_VERSION.max },
+  { name: 'transaction.version', minVersionLevel: FINALIZED_TRANSACTION_VERSION, maxVersionLevel: FINALIZED_TRANSACTION_VERSION },
+];
+const FINALIZED_FEATURES_EPOCH = 1n;
 
 export class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest, ApiVersionsResponse> {
   readonly apiKey = 18;
@@ -44,9 +66,9 @@ export class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest, ApiVer
           ? this.registry.versions().map((v) => ({ apiKey: v.apiKey, minVersion: v.minVersion, maxVersion: v.maxVersion }))
           : [],
       throttleTimeMs: 0,
-      supportedFeatures: [],
-      finalizedFeaturesEpoch: -1n,
-      finalizedFeatures: [],
+      supportedFeatures: errorCode === ErrorCode.NONE ? SUPPORTED_FEATURES.map((f) => ({ ...f })) : [],
+      finalizedFeaturesEpoch: errorCode === ErrorCode.NONE ? FINALIZED_FEATURES_EPOCH : -1n,
+      finalizedFeatures: errorCode === ErrorCode.NONE ? FINALIZED_FEATURES.map((f) => ({ ...f })) : [],
       zkMigrationReady: false,
     };
   }

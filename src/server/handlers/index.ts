@@ -29,6 +29,17 @@ import { DeleteGroupsHandler } from './delete-groups';
 import { OffsetCommitHandler } from './offset-commit';
 import { OffsetFetchHandler } from './offset-fetch';
 import { OffsetDeleteHandler } from './offset-delete';
+import { ConsumerGroupHeartbeatHandler } from './consumer-group-heartbeat';
+import { ConsumerGroupDescribeHandler } from './consumer-group-describe';
+import { InitProducerIdHandler } from './init-producer-id';
+import { AddPartitionsToTxnHandler } from './add-partitions-to-txn';
+import { AddOffsetsToTxnHandler } from './add-offsets-to-txn';
+import { EndTxnHandler } from './end-txn';
+import { WriteTxnMarkersHandler } from './write-txn-markers';
+import { DescribeProducersHandler } from './describe-producers';
+import { DescribeTransactionsHandler } from './describe-transactions';
+import { ListTransactionsHandler } from './list-transactions';
+import { TxnOffsetCommitHandler } from './txn-offset-commit';
 
 export function registerHandlers(registry: HandlerRegistry, services: BrokerServices): void {
   void services;
@@ -53,7 +64,12 @@ export function registerHandlers(registry: HandlerRegistry, services: BrokerServ
   registry.register(new DeleteRecordsHandler(services.partitions));
   registry.register(new OffsetForLeaderEpochHandler(services.partitions));
   // Consumer groups: coordinator lookup, classic membership, committed offsets (src/coordinator/group).
-  registry.register(new FindCoordinatorHandler(services, { group: (groupId) => services.groups.findCoordinator(groupId) }));
+  registry.register(
+    new FindCoordinatorHandler(services, {
+      group: (groupId) => services.groups.findCoordinator(groupId),
+      transaction: (transactionalId) => services.transactions.findCoordinator(transactionalId),
+    }),
+  );
   registry.register(new JoinGroupHandler(services));
   registry.register(new SyncGroupHandler(services));
   registry.register(new HeartbeatHandler(services));
@@ -64,4 +80,17 @@ export function registerHandlers(registry: HandlerRegistry, services: BrokerServ
   registry.register(new OffsetCommitHandler(services));
   registry.register(new OffsetFetchHandler(services));
   registry.register(new OffsetDeleteHandler(services));
+  // KIP-848 consumer groups (src/coordinator/group/consumer).
+  registry.register(new ConsumerGroupHeartbeatHandler(services));
+  registry.register(new ConsumerGroupDescribeHandler(services));
+  // Idempotent producers and transactions (src/coordinator/txn), operator views of them.
+  registry.register(new InitProducerIdHandler(services));
+  registry.register(new AddPartitionsToTxnHandler(services));
+  registry.register(new AddOffsetsToTxnHandler(services));
+  registry.register(new EndTxnHandler(services));
+  registry.register(new WriteTxnMarkersHandler(services));
+  registry.register(new TxnOffsetCommitHandler(services));
+  registry.register(new DescribeProducersHandler(services));
+  registry.register(new DescribeTransactionsHandler(services));
+  registry.register(new ListTransactionsHandler(services));
 }

@@ -16,9 +16,9 @@
  * Idempotent and transactional batches: appended with their producer id, epoch and sequence;
  * the log's producer state checks them (a duplicate answers with the original offsets;
  * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, … per partition). Transactional batches
- * are not verified with a transaction coordinator (KIP-890 partition verification) until one
- * exists; a transactional batch without a transactional id fails the whole request with
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka.
+ * are verified with the transaction coordinator first (KIP-890, src/replication/txn-verification.ts;
+ * v12+ adds the partition to the transaction, transactions v2); a transactional batch without a
+ * transactional id fails the whole request with TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka.
  * Version notes: v3+ one magic-2 batch per partition; zstd from v7; record errors and message
  * from v8; v10+ current leader + endpoints with NOT_LEADER_OR_FOLLOWER (KIP-951); v13 names
  * topics by id (unknown id: UNKNOWN_TOPIC_ID; the response carries the id, not the name).
@@ -75,6 +75,7 @@ export class ProduceHandler implements ApiHandler<ProduceRequest, ProduceRespons
       timeoutMs: req.timeoutMs,
       apiVersion: v,
       internalTopicsAllowed: ctx.clientId === ADMIN_CLIENT_ID,
+      transactionalId: v >= 3 ? req.transactionalId : null,
     });
     let i = 0;
     const nodes = new Map<number, ProduceResponseNodeEndpoint>();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadBrokerConfig, type BrokerConfig } from '../../../src/config';
 import { LocalMetadataStore } from '../../../src/cluster/local-metadata-store';
 import { nodeLogFs, type LogFs } from '../../../src/log/log-fs';
-import { LogManager } from '../../../src/log/log-manager';
+import { LogManager, type LogManagerOptions } from '../../../src/log/log-manager';
 import { buildRecordBatch, type RecordInput } from '../../../src/protocol/records';
 import { PartitionManager } from '../../../src/replication/partition-manager';
 import { TopicManager } from '../../../src/replication/topic-manager';
@@ -27,7 +27,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(overrides: string[] = [], fs: LogFs = nodeLogFs): Promise<Harness> {
+export async function openHarness(overrides: string[] = [], fs: LogFs = nodeLogFs, logOptions: Partial<LogManagerOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-repl-'));
   const clock = new ManualClock(Date.now());
   const config = loadBrokerConfig({ profile: 'development', overrides: ['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${dir}`, ...overrides] });
@@ -42,6 +42,7 @@ export async function openHarness(overrides: string[] = [], fs: LogFs = nodeLogF
       const t = metadata.topic(name);
       return t && topics ? topics.logConfigFor(t) : undefined;
     },
+    ...logOptions,
   });
   topics = new TopicManager(metadata, logs, () => config, logger('topics'));
   await logs.startup();
