@@ -86,3 +86,11 @@ test('ApiVersions v3+ with an invalid client software name answers INVALID_REQUE
   expect(res.errorCode).toBe(ErrorCode.INVALID_REQUEST);
   await c.close();
 });
+
+test('bytes after a complete request body are ignored, as Kafka ignores them (librdkafka sends 3 spare bytes)', async () => {
+  // Metadata v1 with a null topic array (all topics), then 3 stray bytes.
+  const frame = Buffer.concat([header(3, 1, 11), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([0, 0, 0])]);
+  const res = await exchange(frame);
+  expect(res).not.toBeNull();
+  expect(decodeResponseHeader(new Reader(res!), 0).correlationId).toBe(11);
+});

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The wider compatibility suite: clients that do not come from npm, and every scenario against
+# the real Apache Kafka too.
+#
+#   1. builds Tributary (npm run build);
+#   2. runs the kcat, confluent-kafka (Python) and kafka-python scenarios against Tributary
+#      (each pytest run starts its own broker from the compiled CLI, see conftest.py);
+#   3. unless SKIP_REFERENCE=1, starts the reference Kafka (reference-kafka/kafka.sh) and runs the
+#      same kcat/Python scenarios plus the kafkajs and @platformatic/kafka ones against it (a
+#      scenario that fails on real Kafka is a broken scenario);
+#   4. prints a per-client pass/fail summary and exits non-zero on any failure.
+#
+# Prerequisites: compat-tests/install-prereqs.sh (kcat, the Python clients, Java + Maven).
+# The kafkajs/platformatic scenarios against Tributary run in `npm test`.
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+PYTHON="${PYTHON:-python3}"
+STEP_TIMEOUT="${STEP_TIMEOUT:-600}"
+export PYTHONDONTWRITEBYTECODE=1
+# A state directory of our own, so that another reference Kafka on this machine is left alone.
+export REF_KAFKA_STATE_DIR="${REF_KAFKA_STATE_DIR:-${TMPDIR:-/tmp}/tributary-run-wider-kafka}"
+
+LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/run-wider.XXXXXX")"
+declare -a SUMMARY=()
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+FAILED_STEPS=0
+
+say() { echo "run-wider: $*" >&2; }
+
+# record <target> <client> <exit code> <passed> <failed>
+record() {
+  local status=PASS
+  if [[ "$3" != 0 ]] || (( $5 > 0 )) || (( $4 == 0 )); then status=FAIL; FAILED_STEPS=$((FAILED_STEPS + 1)); fi
+  SUMMARY+=("$(printf '%-10s %-24s %-5s %4d passed %4d failed' "$1" "$2" "$status" "$4" "$5")")
+  TOTAL_PASSED=$((TOTAL_PASSED + $4))
+  TOTAL_FAILED=$((TOTAL_FAILED + $5))
+}
+
+# count <log> <word>: the number before "<word>" in the runner's closing line (pytest or jest).
+count() {
+  local n
+  n="$(grep -E "^(=+ )?[0-9]+ (passed|failed|errors?|skipped|deselected).* in [0-9.]+s|^Tests: .*total" "$1" | tail -n1 | grep -oE "[0-9]+ $2" | grep -oE '[0-9]+' | head -n1)"
+  echo "${n:-0}"
+}
+
+run_pytest() { # <target label> <client dir> [KAFKA_BOOTSTRAP]
+  local label="$1" client="$2" bootstrap="${3:-}" log="$LOG_DIR/$1-$2.log" rc
+  say "[$label] $client"
+  (cd "$HERE" && KAFKA_BOOTSTRAP="$bootstrap" timeout "$STEP_TIMEOUT" "$PYTHON" -m pytest -q "$client") 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  local failed=$(( $(count "$log" failed) + $(count "$log" error) ))
+  record "$label" "$client" "$rc" "$(count "$log" passed)" "$failed"
+}
+
+run_jest() { # <target label> <client dir> <bootstrap>
+  local label="$1" client="$2" log="$LOG_DIR/$1-$2.log" rc
+  say "[$label] $client"
+  (cd "$ROOT" && KAFKA_BOOTSTRAP="$3" timeout "$STEP_TIMEOUT" npx jest "compat-tests/$client") 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  record "$label" "$client" "$rc" "$(count "$log" passed)" "$(count "$log" failed)"
+}
+
+PY_CLIENTS=(kcat confluent-kafka-python kafka-python)
+
+say "building Tributary"
+if ! (cd "$ROOT" && npm run --silent build); then
+  say "build failed"
+  exit 1
+fi
+
+for client in "${PY_CLIENTS[@]}"; do run_pytest tributary "$client"; done
+
+if [[ "${SKIP_REFERENCE:-0}" != 1 ]]; then
+  stop_reference() { "$HERE/reference-kafka/kafka.sh" stop >/dev/null 2>&1 || true; }
+  trap stop_reference EXIT
+  # A random free port rather than kafka.sh's first free one from 39092, where other reference
+  # brokers on this machine start too; one retry covers a port taken in between.
+  start_reference() {
+    local attempt port
+    for attempt in 1 2; do
+      "$HERE/reference-kafka/kafka.sh" stop >/dev/null 2>&1 || true
+      port="${REF_KAFKA_PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+      if "$HERE/reference-kafka/kafka.sh" start --port "$port"; then return 0; fi
+      say "reference Kafka did not start (attempt $attempt)"
+    done
+    return 1
+  }
+  if bootstrap="$(start_reference)"; then
+    say "reference Kafka $("$HERE/reference-kafka/kafka.sh" version) at $bootstrap"
+    for client in "${PY_CLIENTS[@]}"; do run_pytest kafka "$client" "$bootstrap"; done
+    run_jest kafka kafkajs "$bootstrap"
+    run_jest kafka platformatic "$bootstrap"
+  else
+    record kafka "(reference Kafka start)" 1 0 0
+  fi
+else
+  say "SKIP_REFERENCE=1: not running against the reference Kafka"
+fi
+
+echo
+echo "== compat suite (wider): per client (logs in $LOG_DIR)"
+printf '%s\n' "${SUMMARY[@]}"
+echo "wider: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+exit $(( FAILED_STEPS > 0 ? 1 : 0 ))
