@@ -4,9 +4,11 @@
 #
 #   1. builds Tributary (npm run build);
 #   2. runs the kcat, confluent-kafka (Python) and kafka-python scenarios against Tributary
-#      (each pytest run starts its own broker from the compiled CLI, see conftest.py);
+#      (each pytest run starts its own broker from the compiled CLI, see conftest.py), then
+#      builds the Java client scenarios (java/, Maven) and runs them against a Tributary started
+#      here from the same CLI;
 #   3. unless SKIP_REFERENCE=1, starts the reference Kafka (reference-kafka/kafka.sh) and runs the
-#      same kcat/Python scenarios plus the kafkajs and @platformatic/kafka ones against it (a
+#      same kcat/Python/Java scenarios plus the kafkajs and @platformatic/kafka ones against it (a
 #      scenario that fails on real Kafka is a broken scenario);
 #   4. prints a per-client pass/fail summary and exits non-zero on any failure.
 #
@@ -62,6 +64,80 @@ run_jest() { # <target label> <client dir> <bootstrap>
   record "$label" "$client" "$rc" "$(count "$log" passed)" "$(count "$log" failed)"
 }
 
+# --- Java client (compat-tests/java, Maven + JUnit) --------------------------------------------
+JAVA_POM="$HERE/java/pom.xml"
+JAVA_BUILT=0
+
+# Compiles the Java scenarios once; the first run fetches kafka-clients, JUnit and the Maven
+# plugins from Maven Central into ~/.m2, later runs resolve from ~/.m2 alone. Without Maven
+# Central and with an empty ~/.m2 this is where the run fails, with Maven's reason.
+build_java() {
+  say "building the Java client scenarios (mvn, dependencies from ~/.m2 or Maven Central)"
+  if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
+    say "java or mvn not found: run compat-tests/install-prereqs.sh"
+    return 1
+  fi
+  if ! timeout "$STEP_TIMEOUT" mvn -q -B -f "$JAVA_POM" -DskipTests test-compile >"$LOG_DIR/java-build.log" 2>&1; then
+    grep -m 8 '^\[ERROR\]' "$LOG_DIR/java-build.log" >&2 || tail -n 20 "$LOG_DIR/java-build.log" >&2
+    say "Java build FAILED (is Maven Central reachable, or is ~/.m2 populated? full log: $LOG_DIR/java-build.log)"
+    return 1
+  fi
+}
+
+# Counts from Surefire's closing "Tests run: N, Failures: F, Errors: E, Skipped: S" line.
+surefire_counts() { # <log> -> "<passed> <failed>"
+  local line run failures errors skipped
+  line="$(grep -E '^\[[A-Z]+\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$1" | tail -n1)"
+  [[ -n "$line" ]] || { echo "0 0"; return; }
+  read -r run failures errors skipped < <(echo "$line" | grep -oE '[0-9]+' | tr '\n' ' ')
+  echo "$((run - failures - errors - skipped)) $((failures + errors))"
+}
+
+run_java() { # <target label> <bootstrap>
+  local label="$1" log="$LOG_DIR/$1-java.log" rc counts
+  say "[$label] java"
+  if [[ "$JAVA_BUILT" != 1 ]]; then
+    record "$label" "java (build failed)" 1 0 0
+    return
+  fi
+  KAFKA_BOOTSTRAP="$2" timeout "$STEP_TIMEOUT" mvn -B --no-transfer-progress -f "$JAVA_POM" test 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  counts="$(surefire_counts "$log")"
+  if [[ "$counts" == "0 0" ]]; then
+    say "[$label] java: no Surefire summary (Maven could not run the tests; see $log)"
+  fi
+  record "$label" java "$rc" "${counts% *}" "${counts#* }"
+}
+
+# Starts Tributary from the compiled CLI on a free port (as conftest.py does) and sets
+# TRIBUTARY_BOOTSTRAP to its host:port. Not to be called in a subshell: TRIBUTARY_PID must stay.
+TRIBUTARY_PID=""
+TRIBUTARY_BOOTSTRAP=""
+start_tributary() { # <log>
+  local log="$1" deadline port
+  TRIBUTARY_LOG_LEVEL=info TRIBUTARY_LOG_FORMAT=json \
+    node "$ROOT/dist/src/cli/main.js" --ephemeral --override listeners=PLAINTEXT://127.0.0.1:0 \
+    >"$log" 2>&1 </dev/null &
+  TRIBUTARY_PID=$!
+  deadline=$((SECONDS + 30))
+  while (( SECONDS < deadline )); do
+    kill -0 "$TRIBUTARY_PID" 2>/dev/null || { say "Tributary exited during start-up (log: $log)"; return 1; }
+    port="$(grep -m1 '"msg":"Tributary broker [0-9]* ready on' "$log" | grep -oE '"port":[0-9]+' | head -n1 | cut -d: -f2)"
+    if [[ -n "$port" ]]; then TRIBUTARY_BOOTSTRAP="127.0.0.1:$port"; return 0; fi
+    sleep 0.1
+  done
+  say "Tributary did not log its ready line within 30 s (log: $log)"
+  return 1
+}
+stop_tributary() {
+  if [[ -n "$TRIBUTARY_PID" ]] && kill -0 "$TRIBUTARY_PID" 2>/dev/null; then
+    kill -TERM "$TRIBUTARY_PID"
+    wait "$TRIBUTARY_PID" 2>/dev/null || true
+  fi
+  TRIBUTARY_PID=""
+}
+trap stop_tributary EXIT
+
 PY_CLIENTS=(kcat confluent-kafka-python kafka-python)
 
 say "building Tributary"
@@ -72,9 +148,20 @@ fi
 
 for client in "${PY_CLIENTS[@]}"; do run_pytest tributary "$client"; done
 
+if build_java; then JAVA_BUILT=1; fi
+if [[ "$JAVA_BUILT" != 1 ]]; then
+  record tributary "java (build failed)" 1 0 0
+elif start_tributary "$LOG_DIR/tributary-java-broker.log"; then
+  run_java tributary "$TRIBUTARY_BOOTSTRAP"
+  stop_tributary
+else
+  stop_tributary
+  record tributary "java (Tributary start)" 1 0 0
+fi
+
 if [[ "${SKIP_REFERENCE:-0}" != 1 ]]; then
   stop_reference() { "$HERE/reference-kafka/kafka.sh" stop >/dev/null 2>&1 || true; }
-  trap stop_reference EXIT
+  trap 'stop_reference; stop_tributary' EXIT
   # A random free port rather than kafka.sh's first free one from 39092, where other reference
   # brokers on this machine start too; one retry covers a port taken in between.
   start_reference() {
@@ -92,6 +179,7 @@ if [[ "${SKIP_REFERENCE:-0}" != 1 ]]; then
     for client in "${PY_CLIENTS[@]}"; do run_pytest kafka "$client" "$bootstrap"; done
     run_jest kafka kafkajs "$bootstrap"
     run_jest kafka platformatic "$bootstrap"
+    run_java kafka "$bootstrap"
   else
     record kafka "(reference Kafka start)" 1 0 0
   fi
