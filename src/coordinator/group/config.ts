@@ -4,6 +4,7 @@
  */
 import type { BrokerConfig } from '../../config';
 import { Compression, type CompressionType } from '../../protocol/records';
+import { consumerGroupConfig, type ConsumerGroupConfig } from './consumer/consumer-group-config';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -28,6 +29,8 @@ export interface GroupCoordinatorConfig {
   readonly offsetsTopicSegmentBytes: number;
   readonly offsetsTopicCompression: CompressionType;
   readonly offsetsLoadBufferSize: number;
+  /** KIP-848 consumer groups; Kafka's defaults when absent. */
+  readonly consumer?: ConsumerGroupConfig;
 }
 
 export function groupCoordinatorConfig(c: BrokerConfig): GroupCoordinatorConfig {
@@ -46,5 +49,6 @@ export function groupCoordinatorConfig(c: BrokerConfig): GroupCoordinatorConfig 
     offsetsTopicSegmentBytes: c.get('offsets.topic.segment.bytes'),
     offsetsTopicCompression: codec >= Compression.NONE && codec <= Compression.ZSTD ? (codec as CompressionType) : Compression.NONE,
     offsetsLoadBufferSize: c.get('offsets.load.buffer.size'),
+    consumer: consumerGroupConfig(c),
   };
 }

@@ -21,7 +21,7 @@ import type { LeaveGroupRequest } from '../../protocol/generated/leave-group';
 import type { SyncGroupRequest } from '../../protocol/generated/sync-group';
 import type { Clock } from '../../util/clock';
 import { logger as componentLogger, type Logger } from '../../util/logger';
-import { CoordinatorRuntime } from '../runtime/coordinator-runtime';
+import { CoordinatorRuntime, type TransactionalWrite } from '../runtime/coordinator-runtime';
 import { partitionFor } from '../runtime/partitioner';
 import type { CoordinatorResult } from '../runtime/types';
 import { groupCoordinatorConfig, OFFSETS_TOPIC, type GroupCoordinatorConfig } from './config';
@@ -34,6 +34,13 @@ import { groupRecordSerde, type GroupRecord } from './records';
 import { joinError, syncError, type GroupRequestContext } from './classic/classic-context';
 import type { JoinResult, SyncResult } from './classic/classic-group-member';
 import type { HeartbeatInput, LeaveResult } from './classic/classic-membership';
+import type { ConsumerGroupHeartbeatRequest } from '../../protocol/generated/consumer-group-heartbeat';
+import { DEFAULT_CONSUMER_GROUP_CONFIG } from './consumer/consumer-group-config';
+import type { DescribedConsumerGroup } from './consumer/consumer-group-describe';
+import type { HeartbeatContext } from './consumer/consumer-group-heartbeat';
+import type { HeartbeatResponse } from './consumer/consumer-group-membership';
+import { throwIfHeartbeatRequestIsInvalid } from './consumer/heartbeat-validation';
+import { MetadataTopicsImage } from './consumer/topics-image';
 
 export interface GroupCoordinatorDeps {
   config(): BrokerConfig;
@@ -54,14 +61,17 @@ export class GroupCoordinatorService {
   private readonly log: Logger;
   private active = false;
   private ensuring: Promise<void> | null = null;
+  /** Topic metadata for KIP-848 consumer groups, shared by the shards. */
+  private readonly topicsImage: MetadataTopicsImage;
 
   constructor(private readonly deps: GroupCoordinatorDeps) {
     this.log = deps.logger ?? componentLogger('group-coordinator');
+    this.topicsImage = new MetadataTopicsImage(deps.metadata, deps.clock);
     this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupRecord>({
       name: 'group-coordinator',
       clock: deps.clock,
       serde: groupRecordSerde,
-      newShard: (ctx) => new GroupCoordinatorShard(ctx, () => this.config()),
+      newShard: (ctx) => new GroupCoordinatorShard(ctx, () => this.config(), this.topicsImage),
       logFor: (partition) => deps.logs.getLog({ topic: OFFSETS_TOPIC, partition }),
       loadBufferSize: () => this.config().offsetsLoadBufferSize,
       compression: () => this.config().offsetsTopicCompression,
@@ -76,6 +86,9 @@ export class GroupCoordinatorService {
   /** Loads every partition of __consumer_offsets that exists; watches for deleted topics. */
   async startup(): Promise<void> {
     this.active = true;
+    this.deps.metadata.onChange((c) => {
+      if (this.topicsImage.onChange(c) && 'topic' in c) this.onTopicMetadataChanged(c.topic.name);
+    });
     this.deps.metadata.onChange((c) => {
       if (c.kind === 'topic-deleted' && c.topic.name !== OFFSETS_TOPIC) this.onTopicDeleted(c.topic.name);
     });
@@ -171,6 +184,56 @@ export class GroupCoordinatorService {
     }
   }
 
+  // ---- consumer protocol (KIP-848) -----------------------------------------------------------
+
+  /**
+   * ConsumerGroupHeartbeat (Kafka's GroupCoordinatorService.consumerGroupHeartbeat): the request
+   * is checked, then runs on the group's shard; failures become the response's error and message.
+   */
+  async consumerGroupHeartbeat(hctx: HeartbeatContext, req: ConsumerGroupHeartbeatRequest): Promise<HeartbeatResponse> {
+    const failed = (errorCode: number, errorMessage: string | null): HeartbeatResponse => ({
+      errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null,
+    });
+    if (!this.active) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
+    try {
+      throwIfHeartbeatRequestIsInvalid(req, hctx.apiVersion, (this.config().consumer ?? DEFAULT_CONSUMER_GROUP_CONFIG).assignors);
+      return await this.write('consumer-group-heartbeat', req.groupId, (s) => s.consumerGroupHeartbeat(hctx, req));
+    } catch (e) {
+      const { errorCode, message } = operationError('consumer-group-heartbeat', e, this.log);
+      return failed(errorCode, message);
+    }
+  }
+
+  /** ConsumerGroupDescribe: one result per group id, in request order; an empty id is INVALID_GROUP_ID. */
+  async consumerGroupDescribe(groupIds: readonly string[]): Promise<DescribedConsumerGroup[]> {
+    const failed = (groupId: string, errorCode: number, errorMessage: string | null = null): DescribedConsumerGroup => ({
+      errorCode, errorMessage, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [],
+    });
+    if (!this.active) return groupIds.map((id) => failed(id, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    return Promise.all(
+      groupIds.map(async (id) => {
+        if (id === '') return failed('', ErrorCode.INVALID_GROUP_ID);
+        try {
+          await this.ensureTopic(false);
+          const [described] = await this.runtime.scheduleReadOperation(this.partitionFor(id), (s) => s.consumerGroupDescribe([id]));
+          return described!;
+        } catch (e) {
+          const { errorCode, message } = operationError('consumer-group-describe', e, this.log);
+          return failed(id, errorCode, message);
+        }
+      }),
+    );
+  }
+
+  /** Consumer groups subscribed to a changed topic look at its metadata again (every shard). */
+  private onTopicMetadataChanged(topic: string): void {
+    for (const p of this.runtime.activePartitions()) {
+      this.runtime.scheduleWriteOperation('consumer-group-metadata-update', p, (s) => s.onTopicMetadataChanged(topic)).catch((e: unknown) => {
+        this.log.warn({ err: e, topic, partition: p }, 'failed to notify consumer groups of a topic change');
+      });
+    }
+  }
+
   // ---- groups --------------------------------------------------------------------------------
 
   /** Groups of every loaded partition (none before __consumer_offsets exists; it is not created). */
@@ -239,6 +302,26 @@ export class GroupCoordinatorService {
       return await this.write('commit-offset', req.groupId, (s) => s.commitOffset(rctx, req));
     } catch (e) {
       return failAll(operationError('commit-offset', e, this.log).errorCode);
+    }
+  }
+
+  /**
+   * TxnOffsetCommit (Kafka's commitTransactionalOffsets): the offsets go to __consumer_offsets in
+   * a transactional batch of the producer (with the KIP-890 guard, if any) and stay pending until
+   * the transaction's COMMIT marker makes them visible, or its ABORT drops them.
+   */
+  async commitTransactionalOffsets(rctx: GroupRequestContext, req: OffsetCommitInput, txn: TransactionalWrite): Promise<OffsetCommitOutput> {
+    const failAll = (errorCode: number): OffsetCommitOutput => ({
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    });
+    if (!this.active) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    try {
+      await this.ensureTopic(false);
+      return await this.runtime.scheduleTransactionalWriteOperation('txn-commit-offset', this.partitionFor(req.groupId), txn, (s) =>
+        s.commitTransactionalOffset(rctx, req),
+      );
+    } catch (e) {
+      return failAll(operationError('txn-commit-offset', e, this.log).errorCode);
     }
   }
 

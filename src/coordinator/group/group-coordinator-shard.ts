@@ -26,6 +26,11 @@ import type { GroupRecord } from './records';
 import type { GroupRequestContext, GroupResult } from './classic/classic-context';
 import type { JoinResponder } from './classic/classic-join';
 import type { HeartbeatInput, LeaveResult, SyncResponder } from './classic/classic-membership';
+import type { ConsumerGroupHeartbeatRequest } from '../../protocol/generated/consumer-group-heartbeat';
+import type { DescribedConsumerGroup } from './consumer/consumer-group-describe';
+import type { HeartbeatContext } from './consumer/consumer-group-heartbeat';
+import type { HeartbeatResponse } from './consumer/consumer-group-membership';
+import type { TopicsImage } from './consumer/topics-image';
 
 export const GROUP_EXPIRATION_KEY = 'expire-group-metadata';
 
@@ -41,8 +46,10 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
   constructor(
     private readonly ctx: ShardContext<GroupRecord>,
     private readonly config: () => GroupCoordinatorConfig,
+    /** Topic metadata for KIP-848 consumer groups (an empty image when not given). */
+    image?: TopicsImage,
   ) {
-    this.groups = new GroupMetadataManager(ctx.clock, ctx.timer, config, ctx.log);
+    this.groups = new GroupMetadataManager(ctx.clock, ctx.timer, config, ctx.log, image);
     this.offsets = new OffsetMetadataManager(this.groups, ctx.clock, config, ctx.log);
   }
 
@@ -62,6 +69,22 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
 
   classicGroupLeave(req: Pick<LeaveGroupRequest, 'groupId' | 'members'>): GroupResult<LeaveResult> {
     return this.groups.leave(req);
+  }
+
+  // ---- consumer protocol (KIP-848) -----------------------------------------------------------
+
+  consumerGroupHeartbeat(hctx: HeartbeatContext, req: ConsumerGroupHeartbeatRequest): GroupResult<HeartbeatResponse> {
+    return this.groups.consumer.heartbeat(hctx, req);
+  }
+
+  consumerGroupDescribe(groupIds: readonly string[]): DescribedConsumerGroup[] {
+    return this.groups.consumer.describe(groupIds);
+  }
+
+  /** A topic was created, deleted or grew: consumer groups subscribed to it look again. */
+  onTopicMetadataChanged(topicName: string): GroupResult {
+    this.groups.consumer.onTopicChanged(topicName);
+    return { records: [], response: undefined };
   }
 
   // ---- groups --------------------------------------------------------------------------------
@@ -84,7 +107,7 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
       try {
         this.groups.validateDeleteGroup(groupId);
         offsets += this.offsets.deleteAllOffsets(groupId, records);
-        records.push(this.groups.groupTombstone(groupId));
+        records.push(...this.groups.groupTombstones(groupId));
         deleted.push(groupId);
         results.push({ groupId, errorCode: ErrorCode.NONE });
       } catch (e) {
@@ -100,6 +123,11 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
 
   commitOffset(rctx: GroupRequestContext, req: OffsetCommitInput): GroupResult<OffsetCommitOutput> {
     return this.offsets.commit(req, rctx.apiVersion);
+  }
+
+  /** TxnOffsetCommit: the service appends the records as the producer's transactional batch. */
+  commitTransactionalOffset(rctx: GroupRequestContext, req: OffsetCommitInput): GroupResult<OffsetCommitOutput> {
+    return this.offsets.commitTransactional(req, rctx.apiVersion);
   }
 
   fetchOffsets(req: OffsetFetchGroupInput, requireStable: boolean): OffsetFetchGroupOutput {
@@ -137,7 +165,8 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
 
   replay(record: GroupRecord, rc: ReplayContext): void {
     if (record.type === 'offset-commit') this.offsets.replay(rc.offset, rc.producerId, record.key, record.value);
-    else this.groups.replay(record.key.group, record.value);
+    else if (record.type === 'group-metadata') this.groups.replay(record.key.group, record.value);
+    else this.groups.replayConsumer(record);
   }
 
   replayEndTransaction(producerId: bigint, _producerEpoch: number, committed: boolean): void {

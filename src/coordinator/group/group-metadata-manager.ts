@@ -27,6 +27,10 @@ import { joinError, syncError, type ClassicContext, type GroupRequestContext, ty
 import { ClassicJoin, type JoinResponder } from './classic/classic-join';
 import { ClassicMembership, type HeartbeatInput, type LeaveResult, type SyncResponder } from './classic/classic-membership';
 import { ClassicRebalance } from './classic/classic-rebalance';
+import { ConsumerGroup } from './consumer/consumer-group';
+import { ConsumerGroupProtocol } from './consumer/consumer-group-protocol';
+import type { ConsumerGroupRecord } from './consumer/consumer-group-records';
+import { StaticTopicsImage, type TopicsImage } from './consumer/topics-image';
 
 const { EMPTY, PREPARING_REBALANCE, STABLE, DEAD } = ClassicGroupState;
 
@@ -37,17 +41,21 @@ export class GroupMetadataManager {
   private readonly rebalance: ClassicRebalance;
   private readonly joins: ClassicJoin;
   private readonly membership: ClassicMembership;
+  /** KIP-848 consumer groups (consumer/). */
+  readonly consumer: ConsumerGroupProtocol;
 
   constructor(
     private readonly clock: Clock,
     timer: CoordinatorTimer<GroupRecord>,
     private readonly config: () => GroupCoordinatorConfig,
     private readonly log: Logger,
+    image: TopicsImage = new StaticTopicsImage(),
   ) {
     const ctx: ClassicContext = { clock, timer, log, config, groups: this.groups };
     this.rebalance = new ClassicRebalance(ctx);
     this.joins = new ClassicJoin(ctx, this.rebalance);
     this.membership = new ClassicMembership(ctx, this.rebalance);
+    this.consumer = new ConsumerGroupProtocol({ clock, timer, log, config, groups: this.groups, image });
   }
 
   group(groupId: string): Group | undefined {
@@ -79,7 +87,15 @@ export class GroupMetadataManager {
   // ---- classic protocol ----------------------------------------------------------------------
 
   join(rctx: GroupRequestContext, req: JoinGroupRequest, respond: JoinResponder): GroupResult {
-    return this.joins.join(rctx, req, respond);
+    const existing = this.groups.get(req.groupId);
+    if (!(existing instanceof ConsumerGroup) || !existing.isEmpty()) return this.joins.join(rctx, req, respond);
+    // An empty consumer group becomes a classic group (Kafka's maybeDeleteEmptyConsumerGroup);
+    // its tombstones go with the classic group's first record, which is not replayed.
+    const tombstones = this.consumer.tombstones(existing);
+    this.groups.delete(req.groupId);
+    this.log.info({ groupId: req.groupId }, 'converted the empty consumer group to a classic group');
+    const result = this.joins.join(rctx, req, respond);
+    return { ...result, records: [...tombstones, ...result.records], replay: false };
   }
 
   sync(req: SyncGroupRequest, respond: SyncResponder): GroupResult {
@@ -91,6 +107,8 @@ export class GroupMetadataManager {
   }
 
   leave(req: Pick<LeaveGroupRequest, 'groupId' | 'members'>): GroupResult<LeaveResult> {
+    const group = this.groups.get(req.groupId);
+    if (group instanceof ConsumerGroup) return this.consumer.leave(group, req.members);
     return this.membership.leave(req);
   }
 
@@ -119,9 +137,11 @@ export class GroupMetadataManager {
       const group = this.classicGroup(groupId);
       if (!group) {
         const notFound = apiVersion >= 6;
+        // A consumer group is not described here (Kafka: "is not a classic group"); clients use ConsumerGroupDescribe.
+        const message = this.groups.has(groupId) ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`;
         return {
           errorCode: notFound ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE,
-          errorMessage: notFound ? `Group ${groupId} not found.` : null,
+          errorMessage: notFound ? message : null,
           groupId,
           groupState: DEAD,
           protocolType: '',
@@ -161,10 +181,16 @@ export class GroupMetadataManager {
     return groupMetadataTombstone(groupId);
   }
 
-  /** A tombstone for the group if it exists and is empty (offset expiry removed its last offset). */
+  /** The records that delete the group: a GroupMetadata tombstone, or a consumer group's tombstones. */
+  groupTombstones(groupId: string): GroupRecord[] {
+    const g = this.groups.get(groupId);
+    return g instanceof ConsumerGroup ? this.consumer.tombstones(g) : [groupMetadataTombstone(groupId)];
+  }
+
+  /** Tombstones for the group if it exists and is empty (offset expiry removed its last offset). */
   maybeDeleteGroup(groupId: string, records: GroupRecord[]): void {
     const g = this.groups.get(groupId);
-    if (g && g.isEmpty()) records.push(groupMetadataTombstone(groupId));
+    if (g && g.isEmpty()) records.push(...this.groupTombstones(groupId));
   }
 
   groupIds(): string[] {
@@ -201,8 +227,14 @@ export class GroupMetadataManager {
     this.groups.set(groupId, group);
   }
 
+  /** A consumer group record (ConsumerGroup* types). */
+  replayConsumer(record: ConsumerGroupRecord): void {
+    this.consumer.replay(record);
+  }
+
   /** Loaded: every member's session starts now; an over-size group rebalances. */
   onLoaded(): void {
+    this.consumer.onLoaded();
     for (const g of this.groups.values()) {
       if (!(g instanceof ClassicGroup)) continue;
       this.log.info({ groupId: g.groupId, members: g.size, generation: g.generationId }, `loaded classic group ${g.groupId}`);

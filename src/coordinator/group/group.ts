@@ -1,7 +1,7 @@
 /**
  * What every group kind offers the offset manager and the list/describe/delete paths (Kafka's
- * Group interface). Classic groups implement it now; KIP-848 consumer groups will implement it
- * too and live in the same map, keyed by group id, so OffsetCommit/OffsetFetch/ListGroups work
+ * Group interface). Classic groups (classic/) and KIP-848 consumer groups (consumer/) implement it
+ * and live in the same map, keyed by group id, so OffsetCommit/OffsetFetch/ListGroups work
  * across both protocols.
  */
 import type { OffsetAndMetadata } from './records';
@@ -36,6 +36,12 @@ export function expirationAfter(baseTimestamp: (o: OffsetAndMetadata) => number)
   };
 }
 
+/**
+ * Checks one partition of an offset commit that passed the group-level checks; throws a
+ * KafkaError that fails the whole commit (Kafka's CommitPartitionValidator, KIP-1251).
+ */
+export type CommitPartitionValidator = (topic: string, topicId: string, partition: number) => void;
+
 export interface ListedGroup {
   groupId: string;
   protocolType: string;
@@ -53,8 +59,11 @@ export interface Group {
   /** No members (classic: state Empty). */
   isEmpty(): boolean;
   asListedGroup(): ListedGroup;
-  /** Throws a KafkaError when the commit must be rejected. */
-  validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationIdOrMemberEpoch: number, isTransactional: boolean, apiVersion: number): void;
+  /**
+   * Throws a KafkaError when the commit must be rejected; may return a check to run on each
+   * committed partition (consumer groups, when the member epoch is older than the current one).
+   */
+  validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationIdOrMemberEpoch: number, isTransactional: boolean, apiVersion: number): CommitPartitionValidator | void;
   /** Throws a KafkaError (GROUP_ID_NOT_FOUND) when offsets cannot be fetched. */
   validateOffsetFetch(memberId: string | null, memberEpoch: number): void;
   validateOffsetDelete(): void;

@@ -13,7 +13,7 @@ import { KafkaError } from '../../protocol/kafka-errors';
 import type { Clock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
 import type { GroupCoordinatorConfig } from './config';
-import type { Group } from './group';
+import type { CommitPartitionValidator, Group } from './group';
 import { OffsetStore } from './offset-store';
 import { offsetCommitRecord, offsetCommitTombstone, offsetFromValue, type GroupRecord, type OffsetAndMetadata, type OffsetCommitValue } from './records';
 import type { CoordinatorResult } from '../runtime/types';
@@ -104,8 +104,28 @@ export class OffsetMetadataManager {
   // ---- OffsetCommit --------------------------------------------------------------------------
 
   commit(req: OffsetCommitInput, apiVersion: number): Result<OffsetCommitOutput> {
-    const group = this.validateCommit(req, apiVersion);
+    const { group, validator } = this.validateCommit(req, apiVersion);
     this.groups.onOffsetCommit(group, req.memberId);
+    return this.commitRecords(req, validator);
+  }
+
+  /**
+   * TxnOffsetCommit (Kafka's commitTransactionalOffset): validated as a transactional commit (no
+   * session refresh); the caller appends the records in the producer's transactional batch, so
+   * on replay they stay pending until the transaction's marker.
+   */
+  commitTransactional(req: OffsetCommitInput, apiVersion: number): Result<OffsetCommitOutput> {
+    let group = this.groups.group(req.groupId);
+    if (!group) {
+      if (req.generationIdOrMemberEpoch >= 0) throw new KafkaError(ErrorCode.ILLEGAL_GENERATION);
+      group = this.groups.getOrCreateSimpleGroup(req.groupId);
+    }
+    const validator = group.validateOffsetCommit(req.memberId, req.groupInstanceId, req.generationIdOrMemberEpoch, true, apiVersion);
+    return this.commitRecords(req, validator);
+  }
+
+  /** `validator` (consumer groups, older member epoch) checks each partition and may fail the whole commit. */
+  private commitRecords(req: OffsetCommitInput, validator: CommitPartitionValidator | void): Result<OffsetCommitOutput> {
     const now = this.clock.now();
     const expireTimestampMs = req.retentionTimeMs < 0 ? -1 : now + req.retentionTimeMs;
     const maxMetadata = this.config().offsetMetadataMaxBytes;
@@ -117,6 +137,7 @@ export class OffsetMetadataManager {
         if (p.committedMetadata !== null && p.committedMetadata.length > maxMetadata) {
           return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE };
         }
+        if (validator) validator(t.name, t.topicId, p.partitionIndex);
         records.push(offsetCommitRecord(req.groupId, t.name, p.partitionIndex, {
           committedOffset: p.committedOffset,
           leaderEpoch: p.committedLeaderEpoch,
@@ -132,7 +153,7 @@ export class OffsetMetadataManager {
     return { records, response: { topics } };
   }
 
-  private validateCommit(req: OffsetCommitInput, apiVersion: number): Group {
+  private validateCommit(req: OffsetCommitInput, apiVersion: number): { group: Group; validator: CommitPartitionValidator | void } {
     let group = this.groups.group(req.groupId);
     if (!group) {
       if (req.generationIdOrMemberEpoch < 0) {
@@ -145,8 +166,8 @@ export class OffsetMetadataManager {
         throw new KafkaError(ErrorCode.ILLEGAL_GENERATION);
       }
     }
-    group.validateOffsetCommit(req.memberId, req.groupInstanceId, req.generationIdOrMemberEpoch, false, apiVersion);
-    return group;
+    const validator = group.validateOffsetCommit(req.memberId, req.groupInstanceId, req.generationIdOrMemberEpoch, false, apiVersion);
+    return { group, validator };
   }
 
   // ---- OffsetFetch ---------------------------------------------------------------------------

@@ -4,9 +4,9 @@
  * reads in Kafka and the reverse.
  *
  * Record key: int16 record type, then the key body (v0). 1: committed offset (0, the legacy
- * type with the same layout, is read too); 2: classic group metadata. Types 3+ are the KIP-848
- * consumer-group records; they are added to this serde with that protocol (unknown types are
- * skipped while loading, as Kafka does).
+ * type with the same layout, is read too); 2: classic group metadata; 3-8 and 16: the KIP-848
+ * consumer-group records (consumer/consumer-group-records.ts). Other types (share and streams
+ * groups) are skipped while loading, as Kafka skips types it does not know.
  * Record value: int16 version, then the value body; null is a tombstone. OffsetCommitValue is
  * written as v4 with the topic id (v1 when the commit carries its own expiry time) and
  * GroupMetadataValue as v3: what Kafka 4.4 writes (checked against its __consumer_offsets).
@@ -31,6 +31,7 @@ import {
   type OffsetCommitValue,
 } from '../../protocol/generated/offset-commit-value';
 import type { RecordSerde, SerializedRecord } from '../runtime/types';
+import { deserializeConsumerGroupRecord, serializeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer/consumer-group-records';
 
 export const RecordType = {
   LEGACY_OFFSET_COMMIT: 0,
@@ -46,7 +47,8 @@ const GROUP_METADATA_VALUE_VERSION = 3;
 
 export type GroupRecord =
   | { readonly type: 'offset-commit'; readonly key: OffsetCommitKey; readonly value: OffsetCommitValue | null }
-  | { readonly type: 'group-metadata'; readonly key: GroupMetadataKey; readonly value: GroupMetadataValue | null };
+  | { readonly type: 'group-metadata'; readonly key: GroupMetadataKey; readonly value: GroupMetadataValue | null }
+  | ConsumerGroupRecord;
 
 export interface OffsetAndMetadata {
   committedOffset: bigint;
@@ -105,6 +107,7 @@ export type { GroupMetadataValue, GroupMetadataValueMemberMetadata, OffsetCommit
 
 export const groupRecordSerde: RecordSerde<GroupRecord> = {
   serialize(record: GroupRecord): SerializedRecord {
+    if (record.type !== 'offset-commit' && record.type !== 'group-metadata') return serializeConsumerGroupRecord(record);
     const key = new Writer(64);
     if (record.type === 'offset-commit') {
       key.int16(RecordType.OFFSET_COMMIT);
@@ -142,7 +145,7 @@ export const groupRecordSerde: RecordSerde<GroupRecord> = {
       const version = readValueVersion(vr, GroupMetadataValueMeta.maxVersion);
       return { type: 'group-metadata', key, value: decodeGroupMetadataValue(vr, version) };
     }
-    return undefined;
+    return deserializeConsumerGroupRecord(type, kr, valueBuf);
   },
 };
 

@@ -10,7 +10,8 @@
  * asked); v4+ members carry their instance id; v6 answers a missing group GROUP_ID_NOT_FOUND
  * with a message (KIP-1043) where earlier versions say NONE and Dead. Results follow the order
  * of the request (Kafka orders them by coordinator partition; clients match by group id).
- * Not implemented: KIP-848 consumer groups (ConsumerGroupDescribe, with that protocol).
+ * KIP-848 consumer groups are not described here, as in Kafka: Dead, and from v6
+ * GROUP_ID_NOT_FOUND "Group X is not a classic group." (clients use ConsumerGroupDescribe).
  * Errors: per group GROUP_ID_NOT_FOUND (v6), COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR,
  * COORDINATOR_LOAD_IN_PROGRESS, UNKNOWN_SERVER_ERROR.
  */

@@ -74,8 +74,8 @@ describe('__consumer_offsets records', () => {
     // GroupMetadataValue v0: no state timestamp, no rebalance timeout, no instance id.
     const v0 = groupRecordSerde.deserialize(hex('0002000167'), hex('0000' + '0001' + '63' + '00000002' + '0001' + '72' + '0001' + '6d' + '00000001' + '0001' + '6d' + '0001' + '63' + '0001' + '68' + '00002710' + '00000001' + '01' + '00000001' + '02'));
     expect(v0).toMatchObject({ value: { protocolType: 'c', generation: 2, protocol: 'r', leader: 'm', currentStateTimestamp: -1n, members: [{ memberId: 'm', rebalanceTimeout: -1, sessionTimeout: 10000, groupInstanceId: null }] } });
-    // KIP-848 ConsumerGroupMetadataKey (type 3) is not a classic record.
-    expect(groupRecordSerde.deserialize(hex('0003000167'), hex('0000'))).toBeUndefined();
+    // Share group records (ShareGroupMetadataKey, type 11) are not known to this coordinator.
+    expect(groupRecordSerde.deserialize(hex('000b000167'), hex('0000'))).toBeUndefined();
   });
 
   it("loads a partition written by Kafka 4.4: the group, its member and the offsets come back", async () => {

@@ -52,12 +52,16 @@ import java.util.regex.Pattern;
 public final class Probe848 {
     static final int PARTITIONS = 6;
     static int failures = 0;
+    static boolean staticMembers = false;
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
         String topic = args.length > 1 ? args[1] : "probe848-" + System.currentTimeMillis();
         String group = args.length > 2 ? args[2] : "g-" + topic;
         boolean regex = args.length > 3 && args[3].equals("regex");
+        // "static": members have a group.instance.id; a closing static member leaves with epoch -2
+        // and keeps its partitions until its session times out (45 s by default).
+        staticMembers = args.length > 3 && args[3].equals("static");
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             try {
@@ -83,7 +87,7 @@ public final class Probe848 {
             check("phase 2: records produced meanwhile are consumed", waitFor(60, () -> consumedAll(members.values(), expected)));
 
             members.remove("c1").close();
-            check("phase 3: after c1 leaves, c2 and c3 cover the topic", waitFor(60, () -> covers(members.values(), 2)));
+            check("phase 3: after c1 leaves, c2 and c3 cover the topic", waitFor(staticMembers ? 90 : 60, () -> covers(members.values(), 2)));
             report(members);
             produce(bootstrap, topic, 600, 900, expected);
             check("phase 3: records produced after c1 left are consumed", waitFor(60, () -> consumedAll(members.values(), expected)));
@@ -105,7 +109,8 @@ public final class Probe848 {
             System.out.println("committed offsets: " + new java.util.TreeMap<>(committed.entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()))));
             check("committed offsets sum to the 900 records", committed.size() == PARTITIONS && total == 900);
-            check("after every consumer closed the group is empty", waitFor(30, () -> {
+            // Static members left with epoch -2: they stay until their session times out (45 s).
+            check("after every consumer closed the group is empty", waitFor(staticMembers ? 75 : 30, () -> {
                 try {
                     return admin.describeConsumerGroups(List.of(group)).all().get().get(group).groupState() == org.apache.kafka.common.GroupState.EMPTY;
                 } catch (Exception e) {
@@ -187,6 +192,7 @@ public final class Probe848 {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+            if (staticMembers) p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-" + clientId);
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
