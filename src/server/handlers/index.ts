@@ -43,7 +43,7 @@ import { TxnOffsetCommitHandler } from './txn-offset-commit';
 
 export function registerHandlers(registry: HandlerRegistry, services: BrokerServices): void {
   void services;
-  registry.register(new ApiVersionsHandler(registry));
+  registry.register(new ApiVersionsHandler(registry, { clusterId: () => services.metadata.clusterId, nodeId: services.config().nodeId }));
   // Metadata and admin APIs. AlterConfigs and IncrementalAlterConfigs share one updater so
   // that config changes apply one at a time.
   const configUpdater = new ConfigUpdater(services);

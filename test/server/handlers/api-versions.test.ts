@@ -6,15 +6,16 @@ describe('ApiVersions features', () => {
   beforeAll(async () => (b = await txnBroker()));
   afterAll(() => b.stop());
 
-  it('v3+ advertise transactions v2 and metadata.version as Kafka 4.4, and no KIP-848 groups', async () => {
+  it('v3+ advertise transactions v2, KIP-848 groups and metadata.version as Kafka 4.4', async () => {
     const c = await connect(b);
     const r = await c.request(API_VERSIONS, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1.0' });
     expect(r.supportedFeatures).toEqual([
-      { name: 'group.version', minVersion: 0, maxVersion: 0 },
+      { name: 'group.version', minVersion: 0, maxVersion: 1 },
       { name: 'metadata.version', minVersion: 7, maxVersion: 33 },
       { name: 'transaction.version', minVersion: 0, maxVersion: 2 },
     ]);
     expect(r.finalizedFeatures).toEqual([
+      { name: 'group.version', minVersionLevel: 1, maxVersionLevel: 1 },
       { name: 'metadata.version', minVersionLevel: 33, maxVersionLevel: 33 },
       { name: 'transaction.version', minVersionLevel: 2, maxVersionLevel: 2 },
     ]);
@@ -25,6 +26,21 @@ describe('ApiVersions features', () => {
     // Before v3 there is no room for features.
     const v2 = await c.request(API_VERSIONS, 2, {});
     expect(v2.supportedFeatures).toEqual([]);
+    await c.close();
+  });
+
+  it('v5 (KIP-1242) answers INVALID_REQUEST, with no API keys, for another cluster id or node id, as Kafka 4.4', async () => {
+    const c = await connect(b);
+    const base = { clientSoftwareName: 'test', clientSoftwareVersion: '1.0' };
+    const ok = await c.request(API_VERSIONS, 5, { ...base, clusterId: b.broker.clusterId, nodeId: 1 });
+    expect(ok.errorCode).toBe(0);
+    expect(ok.apiKeys.length).toBeGreaterThan(30);
+    const anyTarget = await c.request(API_VERSIONS, 5, { ...base, clusterId: null, nodeId: -1 });
+    expect(anyTarget.errorCode).toBe(0);
+    const otherCluster = await c.request(API_VERSIONS, 5, { ...base, clusterId: 'AAAAAAAAAAAAAAAAAAAAAQ', nodeId: -1 });
+    expect(otherCluster).toMatchObject({ errorCode: 42, apiKeys: [], supportedFeatures: [] });
+    const otherNode = await c.request(API_VERSIONS, 5, { ...base, clusterId: null, nodeId: 99 });
+    expect(otherNode).toMatchObject({ errorCode: 42, apiKeys: [] });
     await c.close();
   });
 });
