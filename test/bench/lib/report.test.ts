@@ -1,0 +1,37 @@
+import { renderMarkdown } from '../../../bench/lib/report';
+import { evaluateTargets } from '../../../bench/lib/results';
+import { sampleResults } from './fixture';
+
+describe('renderMarkdown', () => {
+  const r = sampleResults();
+  r.targets = evaluateTargets(r);
+  const md = renderMarkdown(r);
+
+  it('opens with the machine, the versions and the notes', () => {
+    expect(md).toContain('# Macro benchmark results');
+    expect(md).toContain('2 × test cpu');
+    expect(md).toContain('Apache Kafka 4.4.0, librdkafka 2.0.2, Tributary abc1234');
+    expect(md).toContain('- a note');
+  });
+
+  it('lists every target with its verdict', () => {
+    for (const t of r.targets) expect(md).toContain(`| ${t.name} | ${t.goal} |`);
+    expect(md).toContain('| 4.00 ms | pass |');
+    expect(md).toContain('| n/a | n/a |');
+  });
+
+  it('writes throughput rows with ratios, errors without breaking the table, and the uncompressed footnote', () => {
+    expect(md).toContain('| p16 acks=1 none | 1,000 | 800 |');
+    expect(md).toMatch(/\| 1\.33× \| 0\.80× \| 0\.80× \|/);
+    expect(md).toContain('error: broker / exploded');
+    expect(md).toContain('390 (sent uncompressed†)');
+    expect(md).toContain('† The broker stored about as many bytes as were produced');
+    const rows = md.split('\n').filter((l) => l.startsWith('| p1') || l.startsWith('| p16'));
+    const header = md.split('\n').find((l) => l.startsWith('| config | null sink'));
+    for (const row of rows.slice(0, 3)) expect(row.split('|').length).toBe(header!.split('|').length);
+  });
+
+  it('writes latency percentiles per broker', () => {
+    expect(md).toContain('| p16 | 10% | 20,000 | tributary | 1.00 | 4.00 | 8.00 | 12.0 |');
+  });
+});

@@ -1,0 +1,51 @@
+import { evaluateTargets, sentUncompressed } from '../../../bench/lib/results';
+import { produceRun, sampleResults } from './fixture';
+
+const byName = (name: string) => (t: { name: string }): boolean => t.name.startsWith(name);
+
+describe('evaluateTargets', () => {
+  const targets = evaluateTargets(sampleResults());
+
+  it('compares producer throughput with the null sink for acks=1 without compression', () => {
+    const t = targets.find(byName('Producer throughput vs null sink (p16'));
+    expect(t).toMatchObject({ value: '80%', pass: true });
+    expect(targets.find(byName('Producer throughput vs null sink (p1,'))).toMatchObject({ value: 'n/a', pass: null });
+  });
+
+  it('fails the Kafka ratio when a comparable configuration is missing, and names the uncompressed one', () => {
+    const t = targets.find(byName('Producer throughput vs Kafka'));
+    expect(t?.value).toContain('p16/acks=1/none 1.33×');
+    expect(t?.value).toContain('p16/acks=all/lz4 not comparable (one was sent uncompressed)');
+    expect(t?.value).toContain('p1/acks=1/none n/a');
+    expect(t?.pass).toBeNull();
+  });
+
+  it('judges latency against Kafka and against 5 ms', () => {
+    expect(targets.find(byName('End-to-end p99 vs Kafka'))).toMatchObject({ pass: true });
+    expect(targets.find(byName('End-to-end p99 (p16'))).toMatchObject({ value: '4.00 ms', pass: true });
+  });
+
+  it('takes the peak RSS over throughput and latency runs of each broker', () => {
+    const t = targets.find(byName('Peak RSS (throughput'));
+    expect(t?.value).toBe('100 MiB vs 600 MiB (1/6.0)');
+    expect(t?.pass).toBe(true);
+  });
+
+  it('marks start-up targets n/a when that workload did not run', () => {
+    expect(targets.find(byName('Start-up, empty'))).toMatchObject({ value: 'n/a', pass: null });
+  });
+
+  it('fails the Kafka ratio when any comparable configuration is behind', () => {
+    const r = sampleResults();
+    r.throughput = [r.throughput![0], { ...r.throughput![0], brokers: { tributary: produceRun(100), kafka: produceRun(600) } }];
+    expect(evaluateTargets(r).find(byName('Producer throughput vs Kafka'))?.pass).toBe(false);
+  });
+});
+
+describe('sentUncompressed', () => {
+  it('flags a run that stored about as many bytes as it produced', () => {
+    expect(sentUncompressed(produceRun(1, { storedPerProducedByte: 1.0 }))).toBe(true);
+    expect(sentUncompressed(produceRun(1, { storedPerProducedByte: 0.6 }))).toBe(false);
+    expect(sentUncompressed(produceRun(1, { storedPerProducedByte: undefined }))).toBe(false);
+  });
+});
