@@ -23,15 +23,12 @@ import type {
   AlterConfigsRequest,
   AlterConfigsRequestAlterConfigsResource,
   AlterConfigsResponse,
-  AlterConfigsResponseAlterConfigsResourceResponse,
 } from '../../protocol/generated/alter-configs';
-import { toErrorCode } from '../../protocol/kafka-errors';
 import type { ApiHandler, RequestContext } from '../handler';
 import type { BrokerServices } from '../services';
-import { ConfigResourceType, ResourceError, duplicateResources, resourceKey, resourceTypeName } from './config-resources';
+import { ConfigResourceType, ResourceError, alterEachResource, resourceOutcome, resourceTypeName } from './config-resources';
 import { ConfigUpdater } from './config-updater';
 
-type ResourceResult = AlterConfigsResponseAlterConfigsResourceResponse;
 
 export class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest, AlterConfigsResponse> {
   readonly apiKey = 33;
@@ -44,26 +41,12 @@ export class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest, Alte
   ) {}
 
   async handle(req: AlterConfigsRequest, _ctx: RequestContext): Promise<AlterConfigsResponse> {
-    const dups = duplicateResources(req.resources);
-    const responses: ResourceResult[] = [];
-    for (const r of req.resources) {
-      if (dups.has(resourceKey(r))) {
-        responses.push(result(r, ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.'));
-        continue;
-      }
-      try {
-        await this.alter(r, req.validateOnly);
-        responses.push(result(r, ErrorCode.NONE, null));
-      } catch (e) {
-        if (e instanceof ResourceError) responses.push(result(r, e.errorCode, e.message));
-        else responses.push(result(r, toErrorCode(e), (e as Error).message));
-      }
-    }
+    const responses = await alterEachResource(req.resources, (r) => this.alter(r, req.validateOnly));
     return { throttleTimeMs: 0, responses };
   }
 
   errorResponse(req: AlterConfigsRequest, errorCode: number): AlterConfigsResponse {
-    return { throttleTimeMs: 0, responses: req.resources.map((r) => result(r, errorCode, null)) };
+    return { throttleTimeMs: 0, responses: req.resources.map((r) => resourceOutcome(r, errorCode, null)) };
   }
 
   private async alter(r: AlterConfigsRequestAlterConfigsResource, validateOnly: boolean): Promise<void> {
@@ -85,8 +68,4 @@ export class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest, Alte
         throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${r.resourceType}`);
     }
   }
-}
-
-function result(r: { resourceType: number; resourceName: string }, errorCode: number, errorMessage: string | null): ResourceResult {
-  return { errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
 }

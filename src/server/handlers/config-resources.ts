@@ -4,6 +4,7 @@
  * and the error a single resource fails with.
  */
 import { ErrorCode } from '../../protocol/error-codes';
+import { toErrorCode } from '../../protocol/kafka-errors';
 
 export const ConfigResourceType = {
   UNKNOWN: 0,
@@ -65,3 +66,41 @@ export function duplicateResources(resources: readonly { resourceType: number; r
 }
 
 export const resourceKey = (r: { resourceType: number; resourceName: string }): string => `${r.resourceType}:${r.resourceName}`;
+
+/** The per-resource answer AlterConfigs and IncrementalAlterConfigs share. */
+export interface ResourceOutcome {
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
+}
+
+export function resourceOutcome(r: { resourceType: number; resourceName: string }, errorCode: number, errorMessage: string | null): ResourceOutcome {
+  return { errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
+}
+
+/**
+ * Applies `alter` to each resource in turn, as Kafka's config handlers do: a resource named twice
+ * fails with INVALID_REQUEST, each other one succeeds or fails on its own.
+ */
+export async function alterEachResource<R extends { resourceType: number; resourceName: string }>(
+  resources: readonly R[],
+  alter: (r: R) => Promise<void>,
+): Promise<ResourceOutcome[]> {
+  const dups = duplicateResources(resources);
+  const out: ResourceOutcome[] = [];
+  for (const r of resources) {
+    if (dups.has(resourceKey(r))) {
+      out.push(resourceOutcome(r, ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.'));
+      continue;
+    }
+    try {
+      await alter(r);
+      out.push(resourceOutcome(r, ErrorCode.NONE, null));
+    } catch (e) {
+      if (e instanceof ResourceError) out.push(resourceOutcome(r, e.errorCode, e.message));
+      else out.push(resourceOutcome(r, toErrorCode(e), (e as Error).message));
+    }
+  }
+  return out;
+}

@@ -27,15 +27,12 @@ import type {
   IncrementalAlterConfigsRequestAlterConfigsResource,
   IncrementalAlterConfigsRequestAlterableConfig,
   IncrementalAlterConfigsResponse,
-  IncrementalAlterConfigsResponseAlterConfigsResourceResponse,
 } from '../../protocol/generated/incremental-alter-configs';
-import { toErrorCode } from '../../protocol/kafka-errors';
 import type { ApiHandler, RequestContext } from '../handler';
 import type { BrokerServices } from '../services';
-import { ConfigResourceType, ResourceError, checkBrokerId, duplicateResources, resourceKey, resourceTypeName } from './config-resources';
+import { ConfigResourceType, ResourceError, alterEachResource, checkBrokerId, resourceOutcome, resourceTypeName } from './config-resources';
 import { ConfigUpdater } from './config-updater';
 
-type ResourceResult = IncrementalAlterConfigsResponseAlterConfigsResourceResponse;
 
 /** Kafka's AlterConfigOp.OpType ids. */
 export const ConfigOperation = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -55,26 +52,12 @@ export class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlt
   }
 
   async handle(req: IncrementalAlterConfigsRequest, _ctx: RequestContext): Promise<IncrementalAlterConfigsResponse> {
-    const dups = duplicateResources(req.resources);
-    const responses: ResourceResult[] = [];
-    for (const r of req.resources) {
-      if (dups.has(resourceKey(r))) {
-        responses.push(result(r, ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.'));
-        continue;
-      }
-      try {
-        await this.alter(r, req.validateOnly);
-        responses.push(result(r, ErrorCode.NONE, null));
-      } catch (e) {
-        if (e instanceof ResourceError) responses.push(result(r, e.errorCode, e.message));
-        else responses.push(result(r, toErrorCode(e), (e as Error).message));
-      }
-    }
+    const responses = await alterEachResource(req.resources, (r) => this.alter(r, req.validateOnly));
     return { throttleTimeMs: 0, responses };
   }
 
   errorResponse(req: IncrementalAlterConfigsRequest, errorCode: number): IncrementalAlterConfigsResponse {
-    return { throttleTimeMs: 0, responses: req.resources.map((r) => result(r, errorCode, null)) };
+    return { throttleTimeMs: 0, responses: req.resources.map((r) => resourceOutcome(r, errorCode, null)) };
   }
 
   private async alter(r: IncrementalAlterConfigsRequestAlterConfigsResource, validateOnly: boolean): Promise<void> {
@@ -144,8 +127,4 @@ export function applyOperations(
     }
   }
   return next;
-}
-
-function result(r: { resourceType: number; resourceName: string }, errorCode: number, errorMessage: string | null): ResourceResult {
-  return { errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
 }
