@@ -14,6 +14,7 @@ module.exports = {
     '<rootDir>/compat-tests/kafkajs/**/*.test.ts',
     '<rootDir>/compat-tests/platformatic/**/*.test.ts',
     '<rootDir>/compat-tests/differential/**/*.test.ts',
+    '<rootDir>/compat-tests/*.test.ts',
   ],
   testTimeout: 60000,
 };

@@ -10,7 +10,9 @@
 #   3. unless SKIP_REFERENCE=1, starts the reference Kafka (reference-kafka/kafka.sh) and runs the
 #      same kcat/Python/Java scenarios plus the kafkajs and @platformatic/kafka ones against it (a
 #      scenario that fails on real Kafka is a broken scenario);
-#   4. prints a per-client pass/fail summary and exits non-zero on any failure.
+#   4. prints a per-client pass/fail summary and exits non-zero on any failure;
+#   5. writes the client × scenario × broker table (compat-table.ts) to results/latest.md and
+#      README.md's compatibility results section.
 #
 # Prerequisites: compat-tests/install-prereqs.sh (kcat, the Python clients, Java + Maven).
 # The kafkajs/platformatic scenarios against Tributary run in `npm test`.
@@ -24,6 +26,9 @@ export PYTHONDONTWRITEBYTECODE=1
 export REF_KAFKA_STATE_DIR="${REF_KAFKA_STATE_DIR:-${TMPDIR:-/tmp}/tributary-run-wider-kafka}"
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/run-wider.XXXXXX")"
+# Per-test results of every step (JUnit XML, jest JSON), read by compat-table.ts at the end.
+RESULTS_RAW="$HERE/results/raw"
+rm -rf "$RESULTS_RAW" && mkdir -p "$RESULTS_RAW"
 declare -a SUMMARY=()
 TOTAL_PASSED=0
 TOTAL_FAILED=0
@@ -50,7 +55,8 @@ count() {
 run_pytest() { # <target label> <client dir> [KAFKA_BOOTSTRAP]
   local label="$1" client="$2" bootstrap="${3:-}" log="$LOG_DIR/$1-$2.log" rc
   say "[$label] $client"
-  (cd "$HERE" && KAFKA_BOOTSTRAP="$bootstrap" timeout "$STEP_TIMEOUT" "$PYTHON" -m pytest -q "$client") 2>&1 | tee "$log"
+  (cd "$HERE" && KAFKA_BOOTSTRAP="$bootstrap" timeout "$STEP_TIMEOUT" "$PYTHON" -m pytest -q "$client" \
+    --junitxml="$RESULTS_RAW/$label--$client.xml") 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   local failed=$(( $(count "$log" failed) + $(count "$log" error) ))
   record "$label" "$client" "$rc" "$(count "$log" passed)" "$failed"
@@ -59,7 +65,8 @@ run_pytest() { # <target label> <client dir> [KAFKA_BOOTSTRAP]
 run_jest() { # <target label> <client dir> <bootstrap>
   local label="$1" client="$2" log="$LOG_DIR/$1-$2.log" rc
   say "[$label] $client"
-  (cd "$ROOT" && KAFKA_BOOTSTRAP="$3" timeout "$STEP_TIMEOUT" npx jest "compat-tests/$client") 2>&1 | tee "$log"
+  (cd "$ROOT" && KAFKA_BOOTSTRAP="$3" timeout "$STEP_TIMEOUT" npx jest "compat-tests/$client" \
+    --json --outputFile="$RESULTS_RAW/$label--$client.json") 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   record "$label" "$client" "$rc" "$(count "$log" passed)" "$(count "$log" failed)"
 }
@@ -100,8 +107,10 @@ run_java() { # <target label> <bootstrap>
     record "$label" "java (build failed)" 1 0 0
     return
   fi
+  rm -rf "$HERE/java/target/surefire-reports"
   KAFKA_BOOTSTRAP="$2" timeout "$STEP_TIMEOUT" mvn -B --no-transfer-progress -f "$JAVA_POM" test 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
+  mkdir -p "$RESULTS_RAW/$label--java" && cp "$HERE"/java/target/surefire-reports/TEST-*.xml "$RESULTS_RAW/$label--java/" 2>/dev/null
   counts="$(surefire_counts "$log")"
   if [[ "$counts" == "0 0" ]]; then
     say "[$label] java: no Surefire summary (Maven could not run the tests; see $log)"
@@ -147,6 +156,9 @@ if ! (cd "$ROOT" && npm run --silent build); then
 fi
 
 for client in "${PY_CLIENTS[@]}"; do run_pytest tributary "$client"; done
+# The npm clients run in `npm test` too; here again so that the results table has them.
+run_jest tributary kafkajs ""
+run_jest tributary platformatic ""
 
 if build_java; then JAVA_BUILT=1; fi
 if [[ "$JAVA_BUILT" != 1 ]]; then
@@ -190,5 +202,9 @@ fi
 echo
 echo "== compat suite (wider): per client (logs in $LOG_DIR)"
 printf '%s\n' "${SUMMARY[@]}"
+# The compatibility table (client × scenario × broker) generated from this run's results.
+if ! (cd "$ROOT" && npx tsx compat-tests/compat-table.ts "$RESULTS_RAW"); then
+  say "could not generate the compatibility table from $RESULTS_RAW"
+fi
 echo "wider: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
 exit $(( FAILED_STEPS > 0 ? 1 : 0 ))
