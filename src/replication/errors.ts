@@ -77,22 +77,6 @@ export class UnknownLeaderEpochError extends KafkaError {
   }
 }
 
-/** NOT_LEADER_OR_FOLLOWER (6). */
-export class NotLeaderOrFollowerError extends KafkaError {
-  override name = 'NotLeaderOrFollowerError';
-  constructor(message: string) {
-    super(ErrorCode.NOT_LEADER_OR_FOLLOWER, message);
-  }
-}
-
-/** UNKNOWN_TOPIC_OR_PARTITION (3). */
-export class UnknownTopicOrPartitionError extends KafkaError {
-  override name = 'UnknownTopicOrPartitionError';
-  constructor(message: string) {
-    super(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message);
-  }
-}
-
 /** REQUEST_TIMED_OUT (7): acks=all did not complete within the produce timeout (DelayedProduce expiry). */
 export class ProduceTimedOutError extends KafkaError {
   override name = 'ProduceTimedOutError';
@@ -100,3 +84,6 @@ export class ProduceTimedOutError extends KafkaError {
     super(ErrorCode.REQUEST_TIMED_OUT, message);
   }
 }
+
+// Shared with the other layers; re-exported so the data path imports its errors from one place.
+export { NotLeaderOrFollowerError, UnknownTopicOrPartitionError } from '../protocol/kafka-errors';
