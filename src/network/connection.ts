@@ -6,7 +6,8 @@
  * in request order (ResponseOrder); an early response waits for earlier ones.
  *
  * Back-pressure (reading stops, so memory stays bounded) while:
- * - this connection has `maxInFlight` requests unanswered, or
+ * - this connection has `maxInFlight` requests unanswered, or requests of
+ *   `maxInFlightBytes` or more whose handlers are still running, or
  * - the broker-wide budget (`queued.max.requests`) is used up, or
  * - more than `writeHighWaterMark` response bytes wait in the socket (slow reader).
  * Frames already read stay in the decoder and are dispatched when reading resumes.
@@ -15,11 +16,14 @@
  * CLOSING (socket ended, flushing) → CLOSED ('close' event seen).
  */
 import type { Socket } from 'node:net';
+import type { BufferPool } from '../util/buffer-pool';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { invariant } from '../util/invariant';
 import { InvalidFrameSizeError, InvalidResponseError } from './errors';
-import { FrameDecoder } from './frame-decoder';
+import { CopyingFrameDecoder } from './copying-frame-decoder';
+import { FrameDecoder, type FrameSource } from './frame-decoder';
+import type { ReadDelivery } from './listener';
 import type { BudgetWaiter, InFlightBudget } from './in-flight-budget';
 import type { SecurityProtocol } from './listener-config';
 import type { ListenerMetrics } from './network-metrics';
@@ -34,6 +38,7 @@ import {
 } from './response-frame';
 import {
   ConnectionCloseReason,
+  takeRelease,
   type ConnectionContext,
   type RequestHandler,
   type ResponsePayload,
@@ -51,7 +56,11 @@ export interface ConnectionSettings {
   readonly listenerName: string;
   readonly securityProtocol: SecurityProtocol;
   readonly maxFrameBytes: number;
+  /** Where assembled request frames come from and recycled ones return (recycleFrame). */
+  readonly framePool?: BufferPool;
   readonly maxInFlight: number;
+  /** Request bytes whose handlers are still running before reading pauses (one request always fits). */
+  readonly maxInFlightBytes?: number;
   readonly writeHighWaterMark: number;
   readonly budget: InFlightBudget;
   readonly metrics: ListenerMetrics;
@@ -71,11 +80,13 @@ export class Connection implements ConnectionContext, BudgetWaiter {
 
   private stateValue: ConnectionState = ConnectionState.OPEN;
   private closeReason: ConnectionCloseReason = ConnectionCloseReason.PEER_CLOSED;
-  private readonly decoder: FrameDecoder;
+  private readonly decoder: FrameSource;
   private readonly responses = new ResponseOrder();
   private writeBlocked = false;
   private waitingForBudget = false;
   private pumping = false;
+  /** Bytes of the request frames whose handlers are still running. */
+  private inFlightBytes = 0;
   private pumpAgain = false;
   /** The peer has shut down its sending side ('end' seen). */
   private peerEnded = false;
@@ -87,13 +98,17 @@ export class Connection implements ConnectionContext, BudgetWaiter {
     private readonly socket: Socket,
     index: number,
     private readonly s: ConnectionSettings,
+    /** Set when the socket reads into the listener's shared buffer (listener.ts): bytes are copied out as they arrive. */
+    private readonly reads: ReadDelivery | null = null,
   ) {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.localAddress = socket.localAddress ?? '';
     this.localPort = socket.localPort ?? 0;
     this.connectionId = `${this.localAddress}:${this.localPort}-${this.remoteAddress}:${this.remotePort}-${index}`;
-    this.decoder = new FrameDecoder(s.maxFrameBytes);
+    this.decoder = reads
+      ? new CopyingFrameDecoder(s.maxFrameBytes, s.framePool ?? null)
+      : new FrameDecoder(s.maxFrameBytes, s.framePool ?? null);
     this.lastActivityMs = s.clock.monotonic();
     this.log = s.log.child({ connectionId: this.connectionId });
   }
@@ -129,7 +144,8 @@ export class Connection implements ConnectionContext, BudgetWaiter {
     sock.setNoDelay(true);
     // Kafka's acceptor sets SO_KEEPALIVE on accepted sockets.
     sock.setKeepAlive(true);
-    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (this.reads) this.reads.deliver = (chunk) => this.onData(chunk);
+    else sock.on('data', (chunk: Buffer) => this.onData(chunk));
     sock.on('end', () => this.onPeerEnd());
     sock.on('drain', () => this.onDrain());
     sock.on('error', (err) => this.onSocketError(err));
@@ -141,6 +157,8 @@ export class Connection implements ConnectionContext, BudgetWaiter {
       this.log.error({ err }, 'connectionOpened callback failed; closing connection');
       this.destroy(ConnectionCloseReason.HANDLER_ERROR);
     }
+    // A socket reading into the shared buffer is created paused (listener.ts): start it now.
+    if (this.reads && this.stateValue === ConnectionState.OPEN) sock.resume();
   }
 
   close(): void {
@@ -149,6 +167,10 @@ export class Connection implements ConnectionContext, BudgetWaiter {
 
   closeAfterResponses(): void {
     this.drainAndClose(ConnectionCloseReason.REQUESTED);
+  }
+
+  recycleFrame(frame: Buffer): void {
+    this.decoder.recycle(frame);
   }
 
   /** Stops reading; closes once every request already read has been answered. */
@@ -265,7 +287,8 @@ export class Connection implements ConnectionContext, BudgetWaiter {
       this.stateValue === ConnectionState.OPEN &&
       !this.writeBlocked &&
       !this.waitingForBudget &&
-      this.inFlight < this.s.maxInFlight
+      this.inFlight < this.s.maxInFlight &&
+      this.inFlightBytes < (this.s.maxInFlightBytes ?? Infinity)
     );
   }
 
@@ -293,6 +316,8 @@ export class Connection implements ConnectionContext, BudgetWaiter {
     const acquired = this.s.budget.tryAcquire();
     invariant(acquired, () => `in-flight budget full (${this.s.budget.inUse}/${this.s.budget.limit}) right after it had room`);
     const slot = this.responses.add(frame.readInt16BE(0), frame.readInt32BE(4));
+    slot.requestBytes = frame.length;
+    this.inFlightBytes += frame.length;
     let result: ReturnType<RequestHandler['handle']>;
     try {
       result = this.s.handler.handle(frame, this);
@@ -314,15 +339,35 @@ export class Connection implements ConnectionContext, BudgetWaiter {
     }
   }
 
+  /** The handler of `slot` has finished: its request bytes no longer count against the bound. */
+  private handled(slot: ResponseSlot): void {
+    if (slot.requestBytes === 0) return;
+    if (!this.isOpen) {
+      slot.requestBytes = 0; // dropAll already forgot every in-flight byte
+      return;
+    }
+    const limited = this.inFlightBytes >= (this.s.maxInFlightBytes ?? Infinity);
+    this.inFlightBytes -= slot.requestBytes;
+    slot.requestBytes = 0;
+    // Reading paused on the byte bound resumes now, even if this response waits for earlier ones.
+    if (limited && this.stateValue === ConnectionState.OPEN && this.canDispatch()) this.pump();
+  }
+
   private complete(slot: ResponseSlot, response: ResponsePayload): void {
-    if (!this.isOpen) return; // closed meanwhile: the response has nowhere to go
+    this.handled(slot);
+    if (!this.isOpen) {
+      takeRelease(response)?.(); // closed meanwhile: the response has nowhere to go
+      return;
+    }
     if (!isResponsePayload(response)) {
+      takeRelease(response)?.();
       const got = describeNonPayload(response);
       this.handlerFailed(slot, new InvalidResponseError(`handler returned ${got}, not a Buffer, Buffer[] or null`));
       return;
     }
     const length = response === null ? 0 : payloadLength(response);
     if (length > MAX_RESPONSE_PAYLOAD_BYTES) {
+      takeRelease(response)?.();
       this.handlerFailed(slot, new InvalidResponseError(`response of ${length} bytes exceeds the 2^31-1 frame limit`));
       return;
     }
@@ -347,11 +392,12 @@ export class Connection implements ConnectionContext, BudgetWaiter {
   }
 
   private readonly writeResponse = (payload: Buffer | readonly Buffer[], length: number): void => {
-    this.s.metrics.bytesOut += writeResponseFrame(this.socket, payload, length);
+    this.s.metrics.bytesOut += writeResponseFrame(this.socket, payload, length, takeRelease(payload));
     this.s.metrics.responsesSent++;
   };
 
   private handlerFailed(slot: ResponseSlot, err: unknown): void {
+    this.handled(slot);
     if (!this.isOpen) {
       this.log.debug({ err, apiKey: slot.apiKey, correlationId: slot.correlationId }, 'request handler failed after the connection closed');
       return;
@@ -433,6 +479,7 @@ export class Connection implements ConnectionContext, BudgetWaiter {
 
   /** Forgets every unanswered request and buffered frame, returning their budget. */
   private dropAll(): void {
+    this.inFlightBytes = 0;
     const n = this.responses.clear();
     if (n > 0) this.s.budget.release(n);
     this.decoder.clear();

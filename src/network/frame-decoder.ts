@@ -11,24 +11,47 @@
  * - A frame that lies inside one chunk is returned as a slice of that chunk
  *   (no copy).
  * - A frame that spans chunks is assembled in one buffer, handed out at
- *   exactly the frame's size. Frames up to 1 MiB get their full size at once
- *   (one copy per byte). Larger ones start at 1 MiB and double as bytes
+ *   exactly the frame's size. Frames up to 1.0625 MiB get their full size at
+ *   once (one copy per byte). Larger ones start there and double as bytes
  *   arrive, capped at the frame's size, so a peer that announces 100 MB and
  *   trickles bytes costs about what it has sent, not what it announced, and
  *   each byte is copied at most twice. Either way there is no quadratic
  *   re-concatenation, and tiny chunks are not kept as a long list of objects.
- * - Returned frames are never reused or written to again: handlers may keep
- *   slices of them (record batches) for as long as they need.
+ * - Returned frames are never reused or written to again, unless given back
+ *   with `recycle` (a handler that is done with every byte of its request,
+ *   see ConnectionContext.recycleFrame): with a BufferPool, assembled frames
+ *   come from it and recycled ones go back to it, so a producer sending
+ *   1 MiB batches does not fault in fresh memory for each request.
  */
 import { InvalidFrameSizeError } from './errors';
+import type { BufferPool } from '../util/buffer-pool';
 import { invariant } from '../util/invariant';
 
 export const FRAME_SIZE_PREFIX_BYTES = 4;
 
-/** Frames up to this size are assembled in a buffer of their full size; larger ones grow from it. */
-const ASSEMBLY_INITIAL_BYTES = 1024 * 1024;
+/**
+ * Frames up to this size are assembled in a buffer of their full size; larger ones grow from it.
+ * A little over 1 MiB so that a Produce request carrying one 1 MiB batch (the Java client's and
+ * librdkafka's common batch.size ceiling) plus its headers is copied once.
+ */
+export const ASSEMBLY_INITIAL_BYTES = 1024 * 1024 + 64 * 1024;
 
-export class FrameDecoder {
+/** What a connection pulls frames from: FrameDecoder, or CopyingFrameDecoder for reused read buffers. */
+export interface FrameSource {
+  /** Bytes received and not yet returned as part of a frame. */
+  readonly bufferedBytes: number;
+  /** Declared size of the frame being read, or -1 if its size prefix is not complete. */
+  readonly pendingFrameSize: number;
+  push(chunk: Buffer): void;
+  /** The next whole frame, or null; throws InvalidFrameSizeError on a bad size prefix. */
+  next(): Buffer | null;
+  /** Takes back a returned frame nothing references any more (its memory may be reused). */
+  recycle(frame: Buffer): void;
+  /** Drops everything buffered (connection closing). */
+  clear(): void;
+}
+
+export class FrameDecoder implements FrameSource {
   /** Chunks pushed and not yet consumed; `chunks[head]` is read from `headOffset`. */
   private chunks: Buffer[] = [];
   private head = 0;
@@ -43,7 +66,11 @@ export class FrameDecoder {
   /** Scratch space for a size prefix split across chunks (never handed out, so reusable). */
   private readonly prefix = Buffer.alloc(FRAME_SIZE_PREFIX_BYTES);
 
-  constructor(private readonly maxFrameBytes: number) {
+  constructor(
+    private readonly maxFrameBytes: number,
+    /** Where assembled frames come from and recycled ones go; none: fresh memory each time. */
+    private readonly pool: BufferPool | null = null,
+  ) {
     invariant(
       Number.isInteger(maxFrameBytes) && maxFrameBytes >= 0 && maxFrameBytes <= 0x7fffffff,
       () => `maxFrameBytes must be an integer in [0, 2^31-1], got ${maxFrameBytes}`,
@@ -92,7 +119,7 @@ export class FrameDecoder {
         this.expected = -1;
         return frame;
       }
-      this.assembly = Buffer.allocUnsafe(Math.min(size, Math.max(ASSEMBLY_INITIAL_BYTES, this.queued)));
+      this.assembly = this.alloc(Math.min(size, Math.max(ASSEMBLY_INITIAL_BYTES, this.queued)));
     }
     while (this.assembled < size && this.queued > 0) {
       const chunk = this.chunks[this.head];
@@ -111,6 +138,15 @@ export class FrameDecoder {
     return frame;
   }
 
+  /**
+   * Takes back a frame this decoder returned, once nothing references its bytes: its memory may
+   * be handed out again for a later frame. Frames that are views of socket chunks (not
+   * assembled) are simply dropped.
+   */
+  recycle(frame: Buffer): void {
+    this.pool?.release(frame);
+  }
+
   /** Drops everything buffered (connection closing). */
   clear(): void {
     this.chunks = [];
@@ -118,8 +154,13 @@ export class FrameDecoder {
     this.headOffset = 0;
     this.queued = 0;
     this.expected = -1;
+    if (this.assembly) this.pool?.release(this.assembly); // never handed out
     this.assembly = null;
     this.assembled = 0;
+  }
+
+  private alloc(n: number): Buffer {
+    return this.pool ? this.pool.alloc(n) : Buffer.allocUnsafe(n);
   }
 
   private readSizePrefix(): number {
@@ -144,8 +185,16 @@ export class FrameDecoder {
   private reserve(n: number): void {
     const current = this.assembly as Buffer;
     if (n <= current.length) return;
-    const grown = Buffer.allocUnsafe(Math.min(this.expected, Math.max(n, current.length * 2)));
+    const target = Math.min(this.expected, Math.max(n, current.length * 2));
+    // Pooled memory comes in power-of-two sizes: the buffer may already have room.
+    const extended = this.pool?.extend(current, target);
+    if (extended) {
+      this.assembly = extended;
+      return;
+    }
+    const grown = this.alloc(target);
     current.copy(grown, 0, 0, this.assembled);
+    this.pool?.release(current); // never handed out
     this.assembly = grown;
   }
 

@@ -19,6 +19,14 @@ export interface NetworkOptions {
   /** Requests read but not yet answered on one connection before its reading pauses. */
   readonly maxInFlightRequestsPerConnection?: number;
   /**
+   * Request bytes read and still being handled on one connection before its reading pauses (a
+   * request larger than this is still read, alone). Kafka reads one request per connection at a
+   * time; pipelining a few lets consecutive Produce requests share log writes, and this bound
+   * keeps a producer's pipeline of 1 MiB batches from filling memory with requests the log
+   * cannot take yet (they wait in the socket instead, as with Kafka).
+   */
+  readonly maxInFlightRequestBytesPerConnection?: number;
+  /**
    * `connections.max.idle.ms`: close connections with no request/response
    * activity for this long. Negative disables idle expiry, as in Kafka's Selector.
    */
@@ -31,6 +39,11 @@ export interface NetworkOptions {
    * buffer has drained.
    */
   readonly socketWriteHighWaterMarkBytes?: number;
+  /**
+   * Accepted sockets read into one buffer shared by all connections, and frames are copied out
+   * of it (listener.ts), instead of Node allocating a buffer per read. Default true.
+   */
+  readonly sharedReadBuffer?: boolean;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -39,6 +52,7 @@ export const NETWORK_DEFAULTS = {
   socketRequestMaxBytes: 104_857_600,
   queuedMaxRequests: 500,
   maxInFlightRequestsPerConnection: 100,
+  maxInFlightRequestBytesPerConnection: 4 * 1024 * 1024,
   connectionsMaxIdleMs: 600_000,
   socketWriteHighWaterMarkBytes: 4 * 1024 * 1024,
 } as const;
@@ -48,9 +62,11 @@ export interface ResolvedNetworkOptions {
   readonly socketRequestMaxBytes: number;
   readonly queuedMaxRequests: number;
   readonly maxInFlightRequestsPerConnection: number;
+  readonly maxInFlightRequestBytesPerConnection: number;
   readonly connectionsMaxIdleMs: number;
   readonly idleSweepIntervalMs: number;
   readonly socketWriteHighWaterMarkBytes: number;
+  readonly sharedReadBuffer: boolean;
 }
 
 export function resolveNetworkOptions(o: NetworkOptions): ResolvedNetworkOptions {
@@ -59,13 +75,16 @@ export function resolveNetworkOptions(o: NetworkOptions): ResolvedNetworkOptions
     socketRequestMaxBytes: o.socketRequestMaxBytes ?? NETWORK_DEFAULTS.socketRequestMaxBytes,
     queuedMaxRequests: o.queuedMaxRequests ?? NETWORK_DEFAULTS.queuedMaxRequests,
     maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection ?? NETWORK_DEFAULTS.maxInFlightRequestsPerConnection,
+    maxInFlightRequestBytesPerConnection: o.maxInFlightRequestBytesPerConnection ?? NETWORK_DEFAULTS.maxInFlightRequestBytesPerConnection,
     connectionsMaxIdleMs: idle,
     idleSweepIntervalMs: o.idleSweepIntervalMs ?? Math.min(10_000, Math.max(100, Math.floor(Math.abs(idle) / 10))),
     socketWriteHighWaterMarkBytes: o.socketWriteHighWaterMarkBytes ?? NETWORK_DEFAULTS.socketWriteHighWaterMarkBytes,
+    sharedReadBuffer: o.sharedReadBuffer ?? true,
   };
   checkInt('socketRequestMaxBytes', resolved.socketRequestMaxBytes, 1, 0x7fffffff);
   checkInt('queuedMaxRequests', resolved.queuedMaxRequests, 1, Number.MAX_SAFE_INTEGER);
   checkInt('maxInFlightRequestsPerConnection', resolved.maxInFlightRequestsPerConnection, 1, Number.MAX_SAFE_INTEGER);
+  checkInt('maxInFlightRequestBytesPerConnection', resolved.maxInFlightRequestBytesPerConnection, 1, Number.MAX_SAFE_INTEGER);
   checkInt('connectionsMaxIdleMs', resolved.connectionsMaxIdleMs, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   checkInt('idleSweepIntervalMs', resolved.idleSweepIntervalMs, 1, 0x7fffffff);
   checkInt('socketWriteHighWaterMarkBytes', resolved.socketWriteHighWaterMarkBytes, 1, Number.MAX_SAFE_INTEGER);

@@ -16,13 +16,46 @@ import type { SecurityProtocol } from './listener-config';
  */
 export type ResponsePayload = Buffer | readonly Buffer[] | null;
 
+/**
+ * A payload array may carry, under this key, a function the network layer calls exactly once
+ * when it no longer needs the payload's memory: after the socket has taken the bytes (the write
+ * callback), or when the response is dropped because the connection closed. Fetch responses
+ * use it to give their read buffers back to the pool (attachRelease).
+ */
+export const RESPONSE_RELEASE: unique symbol = Symbol('tributary.responseRelease');
+
+type ReleasablePayload = readonly Buffer[] & { [RESPONSE_RELEASE]?: () => void };
+
+/** `payload` as an array carrying `release` (see RESPONSE_RELEASE). */
+export function attachRelease(payload: Buffer | readonly Buffer[], release: () => void): readonly Buffer[] {
+  const parts: ReleasablePayload = Buffer.isBuffer(payload) ? [payload] : payload;
+  const earlier = parts[RESPONSE_RELEASE];
+  (parts as { [RESPONSE_RELEASE]?: () => void })[RESPONSE_RELEASE] = earlier
+    ? () => {
+        earlier();
+        release();
+      }
+    : release;
+  return parts;
+}
+
+/** Takes the release function off `payload` (so it runs at most once); undefined if none. */
+export function takeRelease(payload: ResponsePayload | unknown): (() => void) | undefined {
+  if (!Array.isArray(payload)) return undefined;
+  const parts = payload as { [RESPONSE_RELEASE]?: () => void };
+  const release = parts[RESPONSE_RELEASE];
+  if (release) parts[RESPONSE_RELEASE] = undefined;
+  return release;
+}
+
 export interface RequestHandler {
   /**
    * Handles one request. `frame` is the request without its size prefix,
-   * starting with the request header. Its memory is never reused by the
-   * network layer, so slices of it (record batches) may be kept and written
-   * to disk asynchronously. A slice keeps the whole socket chunk it came
-   * from alive, so copy small pieces that are kept for a long time.
+   * starting with the request header. Its memory is not reused by the
+   * network layer unless the handler gives it back with
+   * `ctx.recycleFrame(frame)`, so slices of it (record batches) may be kept
+   * and written to disk asynchronously. A slice keeps the whole socket chunk
+   * it came from alive, so copy small pieces that are kept for a long time.
    *
    * Throwing or rejecting is treated as a bug: it is logged and the
    * connection is closed. Protocol errors must be answered with error
@@ -69,4 +102,10 @@ export interface ConnectionContext {
    * response is sent, then the connection ends, as Kafka does).
    */
   closeAfterResponses(): void;
+  /**
+   * The handler holds no reference to any byte of `frame` any more (nor will it): the network
+   * layer may reuse its memory for a later request. Optional; a frame never given back is left
+   * to the garbage collector.
+   */
+  recycleFrame?(frame: Buffer): void;
 }

@@ -34,17 +34,26 @@ export function describeNonPayload(v: unknown): string {
 /**
  * Writes `payload` prefixed with its size; returns the bytes handed to the
  * stream. `length` is the payload's length, already computed by the caller.
+ * `written`, if given, is called once the stream is done with the payload's
+ * memory (its last write's callback: the bytes are in the kernel, or the
+ * socket was destroyed and will not touch them).
  */
-export function writeResponseFrame(out: Writable, payload: Buffer | readonly Buffer[], length: number): number {
+export function writeResponseFrame(out: Writable, payload: Buffer | readonly Buffer[], length: number, written?: () => void): number {
   // A fresh 4-byte buffer (from Node's pool) per response: the stream keeps
   // a reference until the bytes are sent, so it cannot be reused.
   const size = Buffer.allocUnsafe(FRAME_SIZE_PREFIX_BYTES);
   size.writeInt32BE(length, 0);
-  out.write(size);
   if (Buffer.isBuffer(payload)) {
-    if (length > 0) out.write(payload);
+    out.write(size, length === 0 ? written : undefined);
+    if (length > 0) out.write(payload, written);
   } else {
-    for (const b of payload) if (b.length > 0) out.write(b);
+    let last = -1;
+    for (let i = 0; i < payload.length; i++) if (payload[i]!.length > 0) last = i;
+    out.write(size, last < 0 ? written : undefined);
+    for (let i = 0; i <= last; i++) {
+      const b = payload[i]!;
+      if (b.length > 0) out.write(b, i === last ? written : undefined);
+    }
   }
   return FRAME_SIZE_PREFIX_BYTES + length;
 }

@@ -6,7 +6,7 @@
  * requests by order as well as by correlation id).
  */
 import { invariant } from '../util/invariant';
-import type { ResponsePayload } from './request-handler';
+import { takeRelease, type ResponsePayload } from './request-handler';
 
 /** A request read and not yet answered. */
 export interface ResponseSlot {
@@ -16,6 +16,8 @@ export interface ResponseSlot {
   response: ResponsePayload;
   /** Payload length in bytes, once settled. */
   length: number;
+  /** Size of the request frame while its handler runs (the connection's in-flight bytes); 0 after. */
+  requestBytes: number;
 }
 
 export class ResponseOrder {
@@ -28,7 +30,7 @@ export class ResponseOrder {
   }
 
   add(apiKey: number, correlationId: number): ResponseSlot {
-    const slot: ResponseSlot = { apiKey, correlationId, settled: false, response: null, length: 0 };
+    const slot: ResponseSlot = { apiKey, correlationId, settled: false, response: null, length: 0, requestBytes: 0 };
     this.slots.push(slot);
     return slot;
   }
@@ -65,9 +67,16 @@ export class ResponseOrder {
     return taken;
   }
 
-  /** Forgets every slot (connection closing); returns how many there were. */
+  /**
+   * Forgets every slot (connection closing); returns how many there were. Settled responses that
+   * will now never be written give their memory back (takeRelease).
+   */
   clear(): number {
     const n = this.size;
+    for (let i = this.head; i < this.slots.length; i++) {
+      const slot = this.slots[i];
+      if (slot?.settled) takeRelease(slot.response)?.();
+    }
     this.slots = [];
     this.head = 0;
     return n;

@@ -7,7 +7,9 @@
 import type { Socket } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { logger as componentLogger, type Logger } from '../util/logger';
+import { BufferPool } from '../util/buffer-pool';
 import { Connection, type ConnectionSettings, type ConnectionState } from './connection';
+import type { ReadDelivery } from './listener';
 import { SocketServerStateError } from './errors';
 import { InFlightBudget } from './in-flight-budget';
 import { BoundTcpListener } from './listener';
@@ -49,7 +51,19 @@ export interface ConnectionInfo {
 const ServerState = { NEW: 'new', STARTING: 'starting', RUNNING: 'running', STOPPING: 'stopping', STOPPED: 'stopped' } as const;
 type ServerState = (typeof ServerState)[keyof typeof ServerState];
 
+/**
+ * Recycled frame memory kept for reuse (BufferPool); a few 1-2 MiB Produce frames per busy
+ * connection. Beyond it, recycled frames are left to the garbage collector.
+ */
+const FRAME_POOL_RETAINED_BYTES = 32 * 1024 * 1024;
+/** Size of the shared socket read buffer: up to this much is read per read call. */
+const SHARED_READ_BUFFER_BYTES = 256 * 1024;
+
 export class SocketServer {
+  /** Memory of request frames assembled from several socket reads, shared by all connections. */
+  private readonly framePool = new BufferPool(FRAME_POOL_RETAINED_BYTES);
+  /** The one buffer every connection reads into (listener.ts), unless disabled. */
+  private readonly sharedReadBuffer: Buffer | undefined;
   private readonly opts: ResolvedNetworkOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -70,6 +84,7 @@ export class SocketServer {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? componentLogger('network');
     this.budget = new InFlightBudget(this.opts.queuedMaxRequests);
+    this.sharedReadBuffer = this.opts.sharedReadBuffer ? Buffer.alloc(SHARED_READ_BUFFER_BYTES) : undefined;
     for (const l of options.listeners) this.metricsByListener.set(l.name, newListenerMetrics());
   }
 
@@ -88,7 +103,10 @@ export class SocketServer {
       for (const config of this.options.listeners) {
         const metrics = this.metricsByListener.get(config.name) as ListenerMetrics;
         const settings = this.connectionSettings(config.name, config.securityProtocol as SecurityProtocol, metrics);
-        const listener = await BoundTcpListener.bind(config, (socket) => this.accept(socket, settings));
+        const listener = await BoundTcpListener.bind(config, (socket, reads) => this.accept(socket, reads, settings), this.sharedReadBuffer);
+        if (this.sharedReadBuffer && !listener.sharedReads) {
+          this.log.warn({ listener: config.name, node: process.version }, 'this Node version does not let accepted sockets read into a shared buffer; using a buffer per read');
+        }
         listener.onError((err) => this.log.error({ err, listener: config.name }, 'listener error'));
         this.listeners.push(listener);
         this.log.info({ listener: config.name, host: listener.bound.host, port: listener.bound.port }, 'listening');
@@ -200,14 +218,14 @@ export class SocketServer {
     for (const c of [...this.connections]) c.sweep(now, this.opts.connectionsMaxIdleMs, CLOSE_LINGER_MS);
   }
 
-  private accept(socket: Socket, settings: ConnectionSettings): void {
+  private accept(socket: Socket, reads: ReadDelivery | null, settings: ConnectionSettings): void {
     // Connections are served only once every listener is bound (a failed start
     // must not leave connections behind) and until shutdown begins.
     if (this.state !== ServerState.RUNNING) {
       socket.destroy();
       return;
     }
-    const conn = new Connection(socket, this.nextConnectionIndex++, settings);
+    const conn = new Connection(socket, this.nextConnectionIndex++, settings, reads);
     this.connections.add(conn);
     settings.metrics.connectionsAccepted++;
     settings.metrics.connectionsActive++;
@@ -219,7 +237,9 @@ export class SocketServer {
       listenerName,
       securityProtocol,
       maxFrameBytes: this.opts.socketRequestMaxBytes,
+      framePool: this.framePool,
       maxInFlight: this.opts.maxInFlightRequestsPerConnection,
+      maxInFlightBytes: this.opts.maxInFlightRequestBytesPerConnection,
       writeHighWaterMark: this.opts.socketWriteHighWaterMarkBytes,
       budget: this.budget,
       metrics,

@@ -60,6 +60,11 @@ export interface FetchPartitionResult {
   records: Buffer;
   abortedTransactions: AbortedTransaction[] | null;
   divergingEpoch: EpochEndOffset | null;
+  /**
+   * Gives the memory behind `records` back to the log's read pool; call it once the records
+   * have been written out (RequestContext.onResponseDone). Absent when there is nothing to give.
+   */
+  release?: () => void;
 }
 
 interface ReadOutcome {
@@ -77,6 +82,8 @@ export async function fetchMessages(manager: PartitionManager, params: FetchPara
     if (o.result.errorCode !== ErrorCode.NONE || o.result.divergingEpoch) mustAnswer = true;
   }
   if (mustAnswer || bytes >= params.minBytes) return first.map((o) => o.result);
+  // Waiting: these reads are dropped (the fetch reads again when woken); nothing refers to them.
+  for (const o of first) o.result.release?.();
   const op = new DelayedFetch(
     first.map((o) => o.watched),
     params.minBytes,
@@ -145,13 +152,19 @@ async function readOne(
     const maxBytes = Math.min(input.partitionMaxBytes, limit);
     const read = await state.read(input.fetchOffset, maxBytes, params.isolation, minOneMessage || (hardLimit && maxBytes > 0));
     let records = read.records;
+    let release: (() => void) | undefined = read.release;
     watched.initialBytes = records.length;
     if (params.apiVersion <= 3 && records.length > 0) {
-      records = downConvertRecords(records, params.apiVersion <= 1 ? 0 : 1, { firstOffset: BigInt(input.fetchOffset) });
+      try {
+        records = downConvertRecords(records, params.apiVersion <= 1 ? 0 : 1, { firstOffset: BigInt(input.fetchOffset) });
+      } finally {
+        read.release(); // the converted copy is what goes out
+        release = undefined;
+      }
       if (hardLimit && records.length > maxBytes) records = records.subarray(0, maxBytes);
     }
     const { highWatermark, lastStableOffset, logStartOffset } = read;
-    return { result: { errorCode: ErrorCode.NONE, highWatermark, lastStableOffset, logStartOffset, records, abortedTransactions: read.abortedTransactions, divergingEpoch: null }, watched };
+    return { result: { errorCode: ErrorCode.NONE, highWatermark, lastStableOffset, logStartOffset, records, abortedTransactions: read.abortedTransactions, divergingEpoch: null, release }, watched };
   } catch (e) {
     return { result: errorResult(toErrorCode(e)), watched };
   }

@@ -84,6 +84,8 @@ export interface OffsetSnapshot {
 
 export interface PartitionReadResult extends OffsetSnapshot {
   records: Buffer;
+  /** Gives the read memory back to its pool; `records` must not be touched afterwards. */
+  release: () => void;
   /** null unless the isolation is read_committed (Kafka sends null for read_uncommitted). */
   abortedTransactions: AbortedTransaction[] | null;
 }
@@ -339,15 +341,19 @@ export class PartitionState {
     // search by the fetched data; nothing read, nothing to list).
     let aborted: AbortedTransaction[] | null = null;
     if (isolation === FetchIsolation.TXN_COMMITTED) {
-      aborted = res && res.firstOffset >= 0 ? await this.transactions.abortedTransactions(this.tp, this.log, fetchOffset, lastOffsetOf(res)) : [];
+      try {
+        aborted = res && res.firstOffset >= 0 ? await this.transactions.abortedTransactions(this.tp, this.log, fetchOffset, lastOffsetOf(res)) : [];
+      } catch (e) {
+        res?.release();
+        throw e;
+      }
     }
-    // The read buffer is not released: the response holds slices of it until the socket write,
-    // and the network layer has no completion hook; the pool tolerates unreleased buffers.
-    return { ...snap, records: res ? res.records : EMPTY, abortedTransactions: aborted };
+    return { ...snap, records: res ? res.records : EMPTY, release: res ? res.release : noop, abortedTransactions: aborted };
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+const noop = (): void => undefined;
 
 /** One past the last offset of the batches a read returned (the log reads whole magic-2 batches). */
 function lastOffsetOf(res: ReadResult): number {

@@ -13,6 +13,13 @@ export interface RequestContext {
   readonly clientId: string | null;
   readonly connection: ConnectionContext;
   readonly log: Logger;
+  /**
+   * Runs `release` once the response's bytes have left (written to the socket, or dropped with
+   * the connection), or at once when there is no response to write. For memory the response
+   * refers to without copying (fetch read buffers going back to their pool). Optional: without
+   * it (handlers called directly), nothing is released and the memory is collected.
+   */
+  onResponseDone?(release: () => void): void;
 }
 
 export interface ApiHandler<Req = any, Res = any> {
@@ -20,6 +27,13 @@ export interface ApiHandler<Req = any, Res = any> {
   /** Versions this handler serves; advertised in ApiVersions. Within the spec's range. */
   readonly minVersion: number;
   readonly maxVersion: number;
+  /**
+   * True when, once handle() has settled successfully, neither the handler nor anything it called
+   * refers to any byte of the request any more (Produce: the records are in the log file), so the
+   * network layer may reuse the request frame's memory. Leave unset when anything may be kept
+   * (group member metadata, assignments, …).
+   */
+  readonly releasesRequestBytes?: boolean;
   /** Returns the response body, or null to send no response (Produce with acks=0). */
   handle(req: Req, ctx: RequestContext): Promise<Res | null> | Res | null;
   /**

@@ -12,7 +12,7 @@
  * - A handler that fails as a whole answers with its error response carrying the mapped code.
  * - A request sees the effects of every earlier request on its connection (connection-sequencer.ts).
  */
-import type { ConnectionContext, RequestHandler, ResponsePayload } from '../network';
+import { attachRelease, type ConnectionContext, type RequestHandler, type ResponsePayload } from '../network';
 import { ErrorCode } from '../protocol/error-codes';
 import { toErrorCode } from '../protocol/kafka-errors';
 import { API_VERSIONS_KEY, decodeRequestHeaderOf, encodeResponse, readPreamble } from '../protocol/frame';
@@ -52,13 +52,15 @@ export class RequestDispatcher implements RequestHandler {
 
     let ctx: RequestContext;
     let req: unknown;
+    // What the handler asked to run once the response is out (RequestContext.onResponseDone).
+    const releases = new ResponseReleases(this.log);
     try {
       const { header, body } = decodeRequestHeaderOf(frame);
       // Bytes after the body are ignored, as Kafka ignores them (its request parser stops after
       // the last field). librdkafka 2.x sends all-topics Metadata v9+ requests with three such
       // bytes (compat-tests/confluent-kafka-python/FINDINGS.md).
       req = API_SPECS.get(pre.apiKey)!.request.decode(body, pre.apiVersion);
-      ctx = { header, apiVersion: pre.apiVersion, clientId: header.clientId, connection: conn, log: this.log };
+      ctx = { header, apiVersion: pre.apiVersion, clientId: header.clientId, connection: conn, log: this.log, onResponseDone: (fn) => releases.add(fn) };
     } catch (e) {
       if (e instanceof MalformedMessageError) {
         return this.reject(conn, `malformed ${API_SPECS.get(pre.apiKey)!.name} v${pre.apiVersion} request: ${e.message}`);
@@ -66,8 +68,20 @@ export class RequestDispatcher implements RequestHandler {
       throw e;
     }
 
-    const respond = (body: unknown): ResponsePayload =>
-      body === null ? null : encodeResponse(pre.apiKey, pre.apiVersion, pre.correlationId, body);
+    const respond = (body: unknown): ResponsePayload => {
+      let payload: ResponsePayload = null;
+      try {
+        if (body !== null) payload = encodeResponse(pre.apiKey, pre.apiVersion, pre.correlationId, body);
+      } finally {
+        payload = releases.attachTo(payload);
+      }
+      return payload;
+    };
+    const succeeded = (body: unknown): ResponsePayload => {
+      // The handler is done with the request's bytes: its frame's memory can serve a later request.
+      if (handler.releasesRequestBytes) conn.recycleFrame?.(frame);
+      return respond(body);
+    };
     const fail = (e: unknown): ResponsePayload => {
       const code = toErrorCode(e);
       const level = code === ErrorCode.UNKNOWN_SERVER_ERROR ? 'error' : 'warn';
@@ -77,8 +91,8 @@ export class RequestDispatcher implements RequestHandler {
     const run = (): unknown => handler.handle(req, ctx);
     try {
       const result = this.sequencer.run(conn, pre.apiKey, run);
-      if (result instanceof Promise) return result.then(respond, fail);
-      return respond(result);
+      if (result instanceof Promise) return result.then(succeeded, fail);
+      return succeeded(result);
     } catch (e) {
       return fail(e);
     }
@@ -113,5 +127,42 @@ export class RequestDispatcher implements RequestHandler {
       0,
     );
     return w.toBuffers();
+  }
+}
+
+/**
+ * The release functions one request's handler registered (RequestContext.onResponseDone). They
+ * travel with the encoded payload and the network layer runs them once its bytes are written
+ * (attachRelease), or at once when nothing will be written. Registrations after the payload was
+ * made (a handler that failed while reads were still running) are not run: that memory is left
+ * to the garbage collector.
+ */
+class ResponseReleases {
+  private fns: Array<() => void> | null = [];
+
+  constructor(private readonly log: Logger) {}
+
+  add(fn: () => void): void {
+    this.fns?.push(fn);
+  }
+
+  attachTo(payload: ResponsePayload): ResponsePayload {
+    const fns = this.fns;
+    this.fns = null;
+    if (fns === null || fns.length === 0) return payload;
+    const runAll = (): void => {
+      for (const fn of fns) {
+        try {
+          fn();
+        } catch (err) {
+          this.log.error({ err }, 'releasing response memory failed');
+        }
+      }
+    };
+    if (payload === null) {
+      runAll();
+      return null;
+    }
+    return attachRelease(payload, runAll);
   }
 }

@@ -123,6 +123,9 @@ export class FetchHandler implements ApiHandler<FetchRequest, FetchResponse> {
         },
         interesting.map((i) => i.input),
       );
+      // The response refers to the read buffers without copying: they go back to the read pool
+      // once its bytes are written.
+      for (const r of read) if (r.release) ctx.onResponseDone?.(r.release);
     }
     const all: Array<{ tp: TopicIdPartition; result: Resolved }> = [
       ...interesting.map((i, n) => ({ tp: i.tp, result: { tp: i.tp, result: read[n]!, early: false } })),

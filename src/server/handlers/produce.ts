@@ -52,6 +52,12 @@ export class ProduceHandler implements ApiHandler<ProduceRequest, ProduceRespons
   readonly apiKey = 0;
   readonly minVersion = 0;
   readonly maxVersion = 13;
+  /**
+   * handle() settles only after every partition's append has been written to its log file (or
+   * refused), and the log keeps no reference to the request's record bytes: the frame's memory
+   * can serve the next request (ConnectionContext.recycleFrame).
+   */
+  readonly releasesRequestBytes = true;
 
   constructor(private readonly partitions: PartitionManager) {}
 
