@@ -20,6 +20,8 @@ export interface BenchOptions {
   repeats: number;
   /** Measured window of a throughput run, seconds (after warmupSeconds). */
   windowSeconds: number;
+  /** Pause after deleting a data directory before the next broker starts (BenchContext.settle). */
+  settleSeconds: number;
   warmupSeconds: number;
   latencyWindowSeconds: number;
   /** Bytes read back by the catch-up consumer. */
@@ -82,6 +84,7 @@ export function loadOptions(repoRoot: string): BenchOptions {
     brokers: list('BENCH_BROKERS', TARGETS),
     repeats: Math.max(1, Math.round(num('BENCH_REPEATS', 2))),
     windowSeconds: Math.max(1, num('BENCH_WINDOW_S', 5) * scale),
+    settleSeconds: num('BENCH_SETTLE_S', 5),
     warmupSeconds: Math.max(1, 2 * Math.min(1, scale * 2)),
     latencyWindowSeconds: Math.max(2, num('BENCH_LATENCY_WINDOW_S', 8) * scale),
     catchupBytes,

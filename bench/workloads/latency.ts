@@ -103,7 +103,7 @@ export async function runLatency(ctx: BenchContext, tput: ThroughputRow[] | unde
     const row: LatencyRow = { config: c, fraction, rate, rateSource: source, brokers: {} };
     const runs: Partial<Record<BrokerKind, (LatencyRun | { error: string })[]>> = {};
     for (let rep = 0; rep < ctx.opts.repeats; rep++) {
-      for (const kind of ctx.opts.brokers) {
+      for (const kind of ctx.brokerOrder(rep)) {
         (runs[kind] ??= []).push(await attempt(ctx, `${kind} latency p${c.partitions}`, () => latencyOnce(ctx, kind, c, fraction, rate, rep)));
       }
     }

@@ -102,7 +102,7 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputRow[]>
       const runs: { nullSink: (ProduceRun | { error: string })[]; brokers: Partial<Record<BrokerKind, (ProduceRun | { error: string })[]>> } = { nullSink: [], brokers: {} };
       for (let rep = 0; rep < ctx.opts.repeats; rep++) {
         runs.nullSink.push(await attempt(ctx, `null sink ${configLabel(c)}`, () => produceOnce(ctx, sink, topicFor('tput', c), c, `null-sink-${label}`)));
-        for (const kind of ctx.opts.brokers) {
+        for (const kind of ctx.brokerOrder(rep)) {
           (runs.brokers[kind] ??= []).push(await attempt(ctx, `${kind} ${configLabel(c)}`, () => brokerProduce(ctx, kind, c, `${label}-r${rep}`)));
         }
       }
