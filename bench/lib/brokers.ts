@@ -215,7 +215,10 @@ export async function startKafka(l: KafkaLaunch): Promise<RunningTarget & { form
       'group.initial.rebalance.delay.ms=0',
       '',
     ].join('\n'));
-    const clusterId = randomBytes(16).toString('base64url');
+    // As Kafka's Uuid.randomUuid: never an id starting with '-', which the tool's argument
+    // parser would take for an option (a format failed on such an id once in 64).
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const t0 = performance.now();
     const r = spawnSync('java', [...jvm(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], { encoding: 'utf8' });
     formatMs = performance.now() - t0;

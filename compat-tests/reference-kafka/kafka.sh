@@ -176,7 +176,9 @@ start() {
              "-Dlog4j2.configurationFile=$dir/log4j2.properties" "-Dkafka.logs.dir=$dir/logs"
              -cp "$cp")
   # Random cluster id: 16 random bytes in URL-safe base64 without padding, as Uuid.toString().
-  local cluster_id; cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  # Never one starting with '-' (as Kafka's Uuid.randomUuid): the tool would take it for an option.
+  local cluster_id; cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"; done
   if ! "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
         >"$dir/logs/format.log" 2>&1; then
     cat "$dir/logs/format.log" >&2
