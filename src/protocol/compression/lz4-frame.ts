@@ -89,22 +89,29 @@ export function lz4Compress(data: Buffer, legacyHeaderChecksum = false): Buffer 
   return frame;
 }
 
-/** Decodes one compressed block into a new buffer of at most `limit` bytes. */
-function decodeBlock(work: Buffer, sizeFieldPos: number, size: number, limit: number): Buffer {
+/**
+ * Decodes one compressed block into a new buffer of at most `limit` bytes. lz4-napi takes a raw
+ * block preceded by its maximum output size (LE u32): the block's own size field (already read)
+ * is overwritten with it for the call and restored before returning, so `data` reads the same
+ * afterwards (nothing else can see it meanwhile: the call is synchronous). This spares a copy of
+ * the whole frame per batch.
+ */
+function decodeBlock(data: Buffer, sizeFieldPos: number, size: number, limit: number): Buffer {
   const start = sizeFieldPos + 4;
   const napi = backend('lz4');
   if (napi) {
-    // lz4-napi takes a raw block preceded by its maximum output size (LE u32). The 4 bytes before
-    // the block (its size field, already read) are reused for that, in our private copy.
-    work.writeUInt32LE(limit, sizeFieldPos);
+    const sizeField = data.readUInt32LE(sizeFieldPos);
+    data.writeUInt32LE(limit, sizeFieldPos);
     try {
-      return napi.uncompressSync(work.subarray(sizeFieldPos, start + size));
+      return napi.uncompressSync(data.subarray(sizeFieldPos, start + size));
     } catch {
       // Fall through: the TypeScript decoder says whether it was corrupt or over the limit.
+    } finally {
+      data.writeUInt32LE(sizeField, sizeFieldPos);
     }
   }
   const out = Buffer.allocUnsafe(Math.min(limit, lz4BlockOutputBound(size)));
-  const n = lz4DecodeBlockInto(work, start, start + size, out, 0, out.length);
+  const n = lz4DecodeBlockInto(data, start, start + size, out, 0, out.length);
   return out.subarray(0, n);
 }
 
@@ -122,14 +129,12 @@ export function lz4Decompress(data: Buffer, maxOutputBytes: number, legacyHeader
 function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum: boolean): Buffer {
   const desc = readLz4FrameDescriptor(data, legacyHeaderChecksum);
   if (desc.contentSize !== undefined && desc.contentSize > maxOutputBytes) throw new DecompressedSizeExceededError('lz4', maxOutputBytes);
-  // A private copy so that decodeBlock may overwrite size fields (one memcpy per frame).
-  const work = Buffer.from(data);
   const chunks: Buffer[] = [];
   let produced = 0;
   let pos = desc.headerSize;
   for (;;) {
-    if (work.length - pos < 4) throw new Lz4FrameError('lz4 frame ends before its end mark');
-    const word = work.readUInt32LE(pos);
+    if (data.length - pos < 4) throw new Lz4FrameError('lz4 frame ends before its end mark');
+    const word = data.readUInt32LE(pos);
     if (word === 0) {
       pos += 4;
       break;
@@ -138,9 +143,9 @@ function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum:
     const stored = (word & INCOMPRESSIBLE) !== 0;
     if (size > desc.blockMaxSize) throw new Lz4FrameError(`lz4 block size ${size} exceeds the frame maximum ${desc.blockMaxSize}`);
     const checksumBytes = desc.blockChecksum ? 4 : 0;
-    if (work.length - pos - 4 < size + checksumBytes) throw new Lz4FrameError('lz4 frame ends inside a block');
+    if (data.length - pos - 4 < size + checksumBytes) throw new Lz4FrameError('lz4 frame ends inside a block');
     const start = pos + 4;
-    if (desc.blockChecksum && xxhash32(data, start, start + size) !== work.readUInt32LE(start + size)) {
+    if (desc.blockChecksum && xxhash32(data, start, start + size) !== data.readUInt32LE(start + size)) {
       throw new Lz4FrameError('lz4 block checksum mismatch');
     }
     const budget = maxOutputBytes - produced;
@@ -150,7 +155,7 @@ function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum:
       block = data.subarray(start, start + size);
     } else {
       if (size === 0) throw new Lz4FrameError('lz4 compressed block of size 0');
-      block = decodeBlock(work, pos, size, Math.min(desc.blockMaxSize, budget));
+      block = decodeBlock(data, pos, size, Math.min(desc.blockMaxSize, budget));
     }
     chunks.push(block);
     produced += block.length;
@@ -158,8 +163,8 @@ function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum:
   }
   const out = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced);
   if (desc.contentChecksum) {
-    if (work.length - pos < 4) throw new Lz4FrameError('lz4 frame ends inside its content checksum');
-    if (xxhash32(out) !== work.readUInt32LE(pos)) throw new Lz4FrameError('lz4 content checksum mismatch');
+    if (data.length - pos < 4) throw new Lz4FrameError('lz4 frame ends inside its content checksum');
+    if (xxhash32(out) !== data.readUInt32LE(pos)) throw new Lz4FrameError('lz4 content checksum mismatch');
   }
   if (desc.contentSize !== undefined && desc.contentSize !== produced) {
     throw new Lz4FrameError(`lz4 frame declared ${desc.contentSize} content bytes but holds ${produced}`);

@@ -67,6 +67,21 @@ describe('lz4 frames', () => {
     );
   });
 
+  it('leaves the input frame as it was, decoded, corrupt or over the limit (size fields are borrowed for lz4-napi)', () => {
+    const data = Buffer.from('0123456789abcdef'.repeat(20_000));
+    const f = frame({ bd: 0x40, blocks: [[rawBlock(data.subarray(0, 65_536)), false], [rawBlock(data.subarray(65_536, 131_072)), false], [data.subarray(131_072, 140_000), true]] });
+    const before = Buffer.from(f);
+    expect(lz4Decompress(f, MAX).equals(data.subarray(0, 140_000))).toBe(true);
+    expect(f.equals(before)).toBe(true);
+    expect(() => lz4Decompress(f, 100_000)).toThrow(DecompressedSizeExceededError);
+    expect(f.equals(before)).toBe(true);
+    const corrupt = Buffer.from(f);
+    corrupt.fill(0xff, 20, 60); // inside the first block's body
+    const corruptBefore = Buffer.from(corrupt);
+    expect(() => lz4Decompress(corrupt, MAX)).toThrow(CorruptRecordError);
+    expect(corrupt.equals(corruptBefore)).toBe(true);
+  });
+
   it('accepts block checksums, content checksums and content size', () => {
     const data = Buffer.from('abcdefgh'.repeat(1000));
     const withChecksums = compressFrameSync(data, { contentChecksum: true, blockChecksums: true });
