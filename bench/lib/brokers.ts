@@ -138,7 +138,7 @@ export async function startTributary(l: TributaryLaunch): Promise<RunningTarget>
     kind: 'tributary',
     cmd: process.execPath,
     // bin/tributary.js is what `npx tributary` and `npm start` run (it loads dist/src/cli/main.js).
-    args: [...nodeArgs, join(l.repoRoot, 'bin', 'tributary.js'), ...overrides.flatMap((o) => ['--override', o])],
+    args: [...startNodeOptions(l.repoRoot), ...nodeArgs, join(l.repoRoot, 'bin', 'tributary.js'), ...overrides.flatMap((o) => ['--override', o])],
     env: { ...process.env, TRIBUTARY_LOG_FORMAT: 'json', ...l.env },
     port,
     dataDir: l.dataDir,
@@ -146,6 +146,13 @@ export async function startTributary(l: TributaryLaunch): Promise<RunningTarget>
     readyTopic: l.readyTopic,
     timeoutMs: 120_000,
   });
+}
+
+/** The Node options of `npm start` (package.json: `node <options> bin/tributary.js`), so the bench runs what users run. */
+export function startNodeOptions(repoRoot: string): string[] {
+  const start = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.start ?? '';
+  const m = /^node\s+(.*?)\s*bin\/tributary\.js\b/.exec(start);
+  return m && m[1] ? m[1].split(/\s+/) : [];
 }
 
 let kafkaClasspath: string | undefined;
