@@ -68,7 +68,21 @@ export class DelayedFetch {
         accumulated += Math.min(w.initialBytes + Math.max(0, grown), w.partitionMaxBytes);
       }
     }
-    return accumulated >= this.minBytes ? this.forceComplete() : false;
+    return accumulated >= this.minBytes ? this.completeWithData() : false;
+  }
+
+  /**
+   * Enough data arrived: answer at the end of this event-loop turn rather than at once. The
+   * partitions of one Produce request finish their log writes one I/O callback after another
+   * (Kafka appends them all before any fetch can look); answering at the first would send the
+   * consumer one partition's records and leave the rest for its next fetch. The I/O callbacks
+   * of the same poll phase all run before setImmediate's, so the read sees them.
+   */
+  private completeWithData(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    setImmediate(this.resolveCompletion);
+    return true;
   }
 
   forceComplete(): boolean {
