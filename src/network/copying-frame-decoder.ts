@@ -17,7 +17,7 @@
  * costs what it sent); returned frames are never written again unless recycled.
  */
 import { InvalidFrameSizeError } from './errors';
-import { ASSEMBLY_INITIAL_BYTES, FRAME_SIZE_PREFIX_BYTES, type FrameSource } from './frame-decoder';
+import { allocFrameBuffer, ASSEMBLY_INITIAL_BYTES, checkMaxFrameBytes, FRAME_SIZE_PREFIX_BYTES, growFrameBuffer, type FrameSource } from './frame-decoder';
 import type { BufferPool } from '../util/buffer-pool';
 import { invariant } from '../util/invariant';
 
@@ -44,10 +44,7 @@ export class CopyingFrameDecoder implements FrameSource {
     private readonly maxFrameBytes: number,
     private readonly pool: BufferPool | null = null,
   ) {
-    invariant(
-      Number.isInteger(maxFrameBytes) && maxFrameBytes >= 0 && maxFrameBytes <= 0x7fffffff,
-      () => `maxFrameBytes must be an integer in [0, 2^31-1], got ${maxFrameBytes}`,
-    );
+    checkMaxFrameBytes(maxFrameBytes);
   }
 
   get bufferedBytes(): number {
@@ -82,11 +79,11 @@ export class CopyingFrameDecoder implements FrameSource {
           continue;
         }
         this.expected = size;
-        this.assembly = this.alloc(Math.min(size, Math.max(ASSEMBLY_INITIAL_BYTES, n - off)));
+        this.assembly = allocFrameBuffer(this.pool, Math.min(size, Math.max(ASSEMBLY_INITIAL_BYTES, n - off)));
         this.assembled = 0;
       }
       const take = Math.min(this.expected - this.assembled, n - off);
-      this.reserve(this.assembled + take);
+      this.assembly = growFrameBuffer(this.pool, this.assembly as Buffer, this.assembled, this.assembled + take, this.expected);
       chunk.copy(this.assembly as Buffer, this.assembled, off, off + take);
       this.assembled += take;
       off += take;
@@ -137,26 +134,5 @@ export class CopyingFrameDecoder implements FrameSource {
     this.expected = -1;
     this.assembly = null;
     this.assembled = 0;
-  }
-
-  private alloc(n: number): Buffer {
-    return this.pool ? this.pool.alloc(n) : Buffer.allocUnsafe(n);
-  }
-
-  /** Grows the assembly buffer (doubling, capped at the frame size) to hold `n` bytes. */
-  private reserve(n: number): void {
-    const current = this.assembly as Buffer;
-    if (n <= current.length) return;
-    const target = Math.min(this.expected, Math.max(n, current.length * 2));
-    // Pooled memory comes in power-of-two sizes: the buffer may already have room.
-    const extended = this.pool?.extend(current, target);
-    if (extended) {
-      this.assembly = extended;
-      return;
-    }
-    const grown = this.alloc(target);
-    current.copy(grown, 0, 0, this.assembled);
-    this.pool?.release(current);
-    this.assembly = grown;
   }
 }

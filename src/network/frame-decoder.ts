@@ -51,6 +51,35 @@ export interface FrameSource {
   clear(): void;
 }
 
+/** Checks a decoder's frame size limit (both decoders share it). */
+export function checkMaxFrameBytes(maxFrameBytes: number): void {
+  invariant(
+    Number.isInteger(maxFrameBytes) && maxFrameBytes >= 0 && maxFrameBytes <= 0x7fffffff,
+    () => `maxFrameBytes must be an integer in [0, 2^31-1], got ${maxFrameBytes}`,
+  );
+}
+
+/** Memory for a frame being assembled: from the pool when there is one. */
+export function allocFrameBuffer(pool: BufferPool | null, n: number): Buffer {
+  return pool ? pool.alloc(n) : Buffer.allocUnsafe(n);
+}
+
+/**
+ * `current` (holding `filled` bytes of a frame of `frameSize`) grown to hold `needed` bytes:
+ * doubling, capped at the frame size. Pooled memory comes in power-of-two sizes, so the buffer
+ * may already have room; otherwise the bytes move to a new buffer and the old one goes back.
+ */
+export function growFrameBuffer(pool: BufferPool | null, current: Buffer, filled: number, needed: number, frameSize: number): Buffer {
+  if (needed <= current.length) return current;
+  const target = Math.min(frameSize, Math.max(needed, current.length * 2));
+  const extended = pool?.extend(current, target);
+  if (extended) return extended;
+  const grown = allocFrameBuffer(pool, target);
+  current.copy(grown, 0, 0, filled);
+  pool?.release(current); // never handed out
+  return grown;
+}
+
 export class FrameDecoder implements FrameSource {
   /** Chunks pushed and not yet consumed; `chunks[head]` is read from `headOffset`. */
   private chunks: Buffer[] = [];
@@ -71,10 +100,7 @@ export class FrameDecoder implements FrameSource {
     /** Where assembled frames come from and recycled ones go; none: fresh memory each time. */
     private readonly pool: BufferPool | null = null,
   ) {
-    invariant(
-      Number.isInteger(maxFrameBytes) && maxFrameBytes >= 0 && maxFrameBytes <= 0x7fffffff,
-      () => `maxFrameBytes must be an integer in [0, 2^31-1], got ${maxFrameBytes}`,
-    );
+    checkMaxFrameBytes(maxFrameBytes);
   }
 
   /** Bytes received and not yet returned as part of a frame (size prefixes of unread frames included). */
@@ -119,12 +145,12 @@ export class FrameDecoder implements FrameSource {
         this.expected = -1;
         return frame;
       }
-      this.assembly = this.alloc(Math.min(size, Math.max(ASSEMBLY_INITIAL_BYTES, this.queued)));
+      this.assembly = allocFrameBuffer(this.pool, Math.min(size, Math.max(ASSEMBLY_INITIAL_BYTES, this.queued)));
     }
     while (this.assembled < size && this.queued > 0) {
       const chunk = this.chunks[this.head];
       const take = Math.min(size - this.assembled, chunk.length - this.headOffset);
-      this.reserve(this.assembled + take);
+      this.assembly = growFrameBuffer(this.pool, this.assembly, this.assembled, this.assembled + take, size);
       chunk.copy(this.assembly, this.assembled, this.headOffset, this.headOffset + take);
       this.assembled += take;
       this.consume(take);
@@ -159,9 +185,6 @@ export class FrameDecoder implements FrameSource {
     this.assembled = 0;
   }
 
-  private alloc(n: number): Buffer {
-    return this.pool ? this.pool.alloc(n) : Buffer.allocUnsafe(n);
-  }
 
   private readSizePrefix(): number {
     const chunk = this.chunks[this.head];
@@ -179,23 +202,6 @@ export class FrameDecoder implements FrameSource {
       this.consume(take);
     }
     return this.prefix.readInt32BE(0);
-  }
-
-  /** Grows the assembly buffer (doubling, capped at the frame size) to hold `n` bytes. */
-  private reserve(n: number): void {
-    const current = this.assembly as Buffer;
-    if (n <= current.length) return;
-    const target = Math.min(this.expected, Math.max(n, current.length * 2));
-    // Pooled memory comes in power-of-two sizes: the buffer may already have room.
-    const extended = this.pool?.extend(current, target);
-    if (extended) {
-      this.assembly = extended;
-      return;
-    }
-    const grown = this.alloc(target);
-    current.copy(grown, 0, 0, this.assembled);
-    this.pool?.release(current); // never handed out
-    this.assembly = grown;
   }
 
   /** Consumes `n` bytes from the head chunk, dropping it once used up. */
