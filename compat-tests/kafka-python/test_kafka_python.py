@@ -26,8 +26,25 @@ def topic_factory(admin, names):
         topic = names(prefix)
         admin.create_topics({topic: {"num_partitions": partitions, "replication_factor": 1, "configs": configs or {}}},
                             wait_for_metadata=True)
+        # Kafka elects the new partitions' leaders asynchronously: a group member whose first
+        # metadata lacks them is assigned nothing until a later refresh (seen on Kafka 4.4 in CI:
+        # "No partition metadata for topic", then an empty assignment for 30 s). Every test
+        # starts once each partition has a leader.
+        wait_for(lambda: partitions_led(admin, topic) == partitions, timeout=30)
         return topic
     return create
+
+
+def partitions_led(admin, topic):
+    """How many of `topic`'s partitions have a leader, as the broker's metadata says."""
+    try:
+        described = admin.describe_topics([topic])
+    except Exception:  # not known yet
+        return 0
+    for t in described:
+        if t.get("topic", t.get("name")) == topic and not t.get("error_code"):
+            return sum(1 for p in t.get("partitions", []) if p.get("leader", p.get("leader_id", -1)) >= 0)
+    return 0
 
 
 def wait_for(cond, timeout=15):
@@ -147,6 +164,11 @@ def test_group_shares_partitions_commits_and_resumes(bootstrap, admin, topic_fac
     group = names("kp-group-id")
     a = PollingMember(bootstrap, group, topic)
     b = PollingMember(bootstrap, group, topic)
+    # Each member knows the topic's partitions before it first joins: the member that leads the
+    # group assigns from its own metadata, and with none for the topic it assigns nothing and
+    # waits for a later metadata change to rejoin (a rare race, seen in CI on both brokers).
+    for m in (a, b):
+        wait_for(lambda m=m: len(m.consumer.partitions_for_topic(topic) or ()) == 4, timeout=30)
     a.start()
     b.start()
     try:
