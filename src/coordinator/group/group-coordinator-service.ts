@@ -15,12 +15,12 @@ import type { BrokerConfig } from '../../config';
 import type { MetadataStore, NewTopic, TopicInfo } from '../../cluster/metadata-store';
 import type { Log } from '../../log/log';
 import { ErrorCode } from '../../protocol/error-codes';
-import { CoordinatorNotAvailableError } from '../../protocol/kafka-errors';
 import type { JoinGroupRequest } from '../../protocol/generated/join-group';
 import type { LeaveGroupRequest } from '../../protocol/generated/leave-group';
 import type { SyncGroupRequest } from '../../protocol/generated/sync-group';
 import type { Clock } from '../../util/clock';
 import { logger as componentLogger, type Logger } from '../../util/logger';
+import { InternalTopic } from '../runtime/internal-topic';
 import { CoordinatorRuntime, type TransactionalWrite } from '../runtime/coordinator-runtime';
 import { partitionFor } from '../runtime/partitioner';
 import type { CoordinatorResult } from '../runtime/types';
@@ -60,7 +60,7 @@ export class GroupCoordinatorService {
   private readonly runtime: CoordinatorRuntime<GroupCoordinatorShard, GroupRecord>;
   private readonly log: Logger;
   private active = false;
-  private ensuring: Promise<void> | null = null;
+  private readonly topic: InternalTopic;
   /** Topic metadata for KIP-848 consumer groups, shared by the shards. */
   private readonly topicsImage: MetadataTopicsImage;
 
@@ -77,6 +77,23 @@ export class GroupCoordinatorService {
       compression: () => this.config().offsetsTopicCompression,
       logger: this.log,
     });
+    this.topic = new InternalTopic({
+      name: OFFSETS_TOPIC,
+      serves: 'groups',
+      metadata: deps.metadata,
+      topics: deps.topics,
+      runtime: this.runtime,
+      log: this.log,
+      spec: () => {
+        const c = this.config();
+        return {
+          numPartitions: c.offsetsTopicNumPartitions,
+          replicationFactor: c.offsetsTopicReplicationFactor,
+          replicationFactorKey: 'offsets.topic.replication.factor',
+          configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(c.offsetsTopicSegmentBytes), 'compression.type': 'producer' },
+        };
+      },
+    });
   }
 
   private config(): GroupCoordinatorConfig {
@@ -92,8 +109,7 @@ export class GroupCoordinatorService {
     this.deps.metadata.onChange((c) => {
       if (c.kind === 'topic-deleted' && c.topic.name !== OFFSETS_TOPIC) this.onTopicDeleted(c.topic.name);
     });
-    const topic = this.deps.metadata.topic(OFFSETS_TOPIC);
-    if (topic) await this.loadAll(topic);
+    await this.topic.loadExisting();
   }
 
   /** Stops answering; parked JoinGroup/SyncGroup requests get NOT_COORDINATOR. */
@@ -122,7 +138,7 @@ export class GroupCoordinatorService {
   async findCoordinator(groupId: string): Promise<number> {
     if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     try {
-      await this.ensureTopic(true);
+      await this.topic.ensure(true);
       return this.runtime.isLoaded(this.partitionFor(groupId)) ? ErrorCode.NONE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
     } catch {
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -214,7 +230,7 @@ export class GroupCoordinatorService {
       groupIds.map(async (id) => {
         if (id === '') return failed('', ErrorCode.INVALID_GROUP_ID);
         try {
-          await this.ensureTopic(false);
+          await this.topic.ensure(false);
           const [described] = await this.runtime.scheduleReadOperation(this.partitionFor(id), (s) => s.consumerGroupDescribe([id]));
           return described!;
         } catch (e) {
@@ -239,7 +255,7 @@ export class GroupCoordinatorService {
   /** Groups of every loaded partition (none before __consumer_offsets exists; it is not created). */
   async listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): Promise<ListGroupsResult> {
     if (!this.active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
-    await this.ensureTopic(false).catch(() => undefined);
+    await this.topic.ensure(false).catch(() => undefined);
     return { errorCode: ErrorCode.NONE, groups: this.runtime.readAll((s) => s.listGroups(statesFilter, typesFilter)).flat() };
   }
 
@@ -251,7 +267,7 @@ export class GroupCoordinatorService {
     return Promise.all(
       groupIds.map(async (id) => {
         try {
-          await this.ensureTopic(false);
+          await this.topic.ensure(false);
           const [described] = await this.runtime.scheduleReadOperation(this.partitionFor(id), (s) => s.describeGroups([id], apiVersion));
           return described!;
         } catch (e) {
@@ -267,7 +283,7 @@ export class GroupCoordinatorService {
     const byPartition = new Map<number, string[]>();
     let numPartitions: number;
     try {
-      await this.ensureTopic(false);
+      await this.topic.ensure(false);
       numPartitions = this.numPartitions();
     } catch (e) {
       const errorCode = operationError('delete-groups', e, this.log).errorCode;
@@ -316,7 +332,7 @@ export class GroupCoordinatorService {
     });
     if (!this.active) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     try {
-      await this.ensureTopic(false);
+      await this.topic.ensure(false);
       return await this.runtime.scheduleTransactionalWriteOperation('txn-commit-offset', this.partitionFor(req.groupId), txn, (s) =>
         s.commitTransactionalOffset(rctx, req),
       );
@@ -336,7 +352,7 @@ export class GroupCoordinatorService {
       if (requireStable) {
         return await this.write('fetch-offsets', req.groupId, (s) => ({ records: [], response: s.fetchOffsets(req, true) }));
       }
-      await this.ensureTopic(false);
+      await this.topic.ensure(false);
       return await this.runtime.scheduleReadOperation(this.partitionFor(req.groupId), (s) => s.fetchOffsets(req, false));
     } catch (e) {
       return { groupId: req.groupId, errorCode: operationError('fetch-offsets', e, this.log).errorCode, topics: [] };
@@ -373,7 +389,7 @@ export class GroupCoordinatorService {
   // ---- internals -----------------------------------------------------------------------------
 
   private async write<T>(name: string, groupId: string, op: (s: GroupCoordinatorShard) => CoordinatorResult<T, GroupRecord>): Promise<T> {
-    await this.ensureTopic(false);
+    await this.topic.ensure(false);
     return this.runtime.scheduleWriteOperation(name, this.partitionFor(groupId), op);
   }
 
@@ -382,63 +398,7 @@ export class GroupCoordinatorService {
    * Metadata request); with `create`, creates the topic first if it does not exist. A partition
    * whose log is not there yet stays unloaded (its groups answer NOT_COORDINATOR meanwhile).
    */
-  private ensureTopic(create: boolean): Promise<void> {
-    const existing = this.deps.metadata.topic(OFFSETS_TOPIC);
-    if (!existing && !create) return Promise.resolve();
-    if (existing && existing.partitions.every((p) => this.runtime.isLoaded(p.partition))) return Promise.resolve();
-    if (!this.ensuring) {
-      this.ensuring = this.createAndLoad().finally(() => {
-        this.ensuring = null;
-      });
-    }
-    return this.ensuring;
-  }
 
-  private async createAndLoad(): Promise<void> {
-    let topic = this.deps.metadata.topic(OFFSETS_TOPIC);
-    if (!topic) {
-      const c = this.config();
-      const brokers = this.deps.metadata.brokers().length;
-      if (c.offsetsTopicReplicationFactor > brokers) {
-        // Kafka's topic creation fails the same way (INVALID_REPLICATION_FACTOR) until enough brokers exist.
-        this.log.warn({ replicationFactor: c.offsetsTopicReplicationFactor, brokers }, `cannot create ${OFFSETS_TOPIC}: offsets.topic.replication.factor exceeds the live brokers`);
-        throw new CoordinatorNotAvailableError(`offsets.topic.replication.factor ${c.offsetsTopicReplicationFactor} is larger than the ${brokers} live broker(s)`);
-      }
-      try {
-        topic = await this.deps.topics.createTopic({
-          name: OFFSETS_TOPIC,
-          numPartitions: c.offsetsTopicNumPartitions,
-          replicationFactor: c.offsetsTopicReplicationFactor,
-          configs: {
-            'cleanup.policy': 'compact',
-            'segment.bytes': String(c.offsetsTopicSegmentBytes),
-            'compression.type': 'producer',
-          },
-          internal: true,
-        });
-        this.log.info({ partitions: topic.partitions.length }, `created ${OFFSETS_TOPIC}`);
-      } catch (e) {
-        // Another request (e.g. Metadata auto-creation) may have created it meanwhile.
-        topic = this.deps.metadata.topic(OFFSETS_TOPIC);
-        if (!topic) {
-          this.log.warn({ err: e }, `cannot create ${OFFSETS_TOPIC}; groups are unavailable`);
-          throw new CoordinatorNotAvailableError(`cannot create ${OFFSETS_TOPIC}: ${(e as Error).message}`);
-        }
-      }
-    }
-    await this.loadAll(topic);
-  }
-
-  private async loadAll(topic: TopicInfo): Promise<void> {
-    for (const p of topic.partitions) {
-      if (this.runtime.isLoaded(p.partition)) continue;
-      try {
-        await this.runtime.load(p.partition);
-      } catch (e) {
-        this.log.warn({ err: e, partition: p.partition }, `${OFFSETS_TOPIC} partition ${p.partition} could not be loaded yet`);
-      }
-    }
-  }
 
   private onTopicDeleted(topic: string): void {
     for (const p of this.runtime.activePartitions()) {

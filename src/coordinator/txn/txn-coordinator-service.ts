@@ -24,6 +24,7 @@ import { Compression } from '../../protocol/records';
 import type { Clock } from '../../util/clock';
 import { logger as componentLogger, type Logger } from '../../util/logger';
 import { CoordinatorRuntime } from '../runtime/coordinator-runtime';
+import { InternalTopic } from '../runtime/internal-topic';
 import { partitionFor } from '../runtime/partitioner';
 import type { CoordinatorResult } from '../runtime/types';
 import { TRANSACTION_STATE_TOPIC, txnCoordinatorConfig, type TxnCoordinatorConfig } from './config';
@@ -73,7 +74,7 @@ export class TransactionCoordinatorService {
   private readonly runtime: CoordinatorRuntime<TxnCoordinatorShard, TxnLogRecord>;
   private readonly log: Logger;
   private active = false;
-  private ensuring: Promise<void> | null = null;
+  private readonly topic: InternalTopic;
   private readonly markers: TxnMarkerSender;
 
   constructor(private readonly deps: TxnCoordinatorDeps) {
@@ -103,6 +104,29 @@ export class TransactionCoordinatorService {
       compression: () => Compression.NONE,
       logger: this.log,
     });
+    this.topic = new InternalTopic({
+      name: TRANSACTION_STATE_TOPIC,
+      serves: 'transactions',
+      metadata: deps.metadata,
+      topics: deps.topics,
+      runtime: this.runtime,
+      log: this.log,
+      spec: () => {
+        const c = this.config();
+        return {
+          numPartitions: c.transactionLogNumPartitions,
+          replicationFactor: c.transactionLogReplicationFactor,
+          replicationFactorKey: 'transaction.state.log.replication.factor',
+          configs: {
+            'cleanup.policy': 'compact',
+            'compression.type': 'uncompressed',
+            'min.insync.replicas': String(c.transactionLogMinIsr),
+            'segment.bytes': String(c.transactionLogSegmentBytes),
+            'unclean.leader.election.enable': 'false',
+          },
+        };
+      },
+    });
   }
 
   config(): TxnCoordinatorConfig {
@@ -112,8 +136,7 @@ export class TransactionCoordinatorService {
   /** Loads every partition of __transaction_state that exists (Kafka: onElection at start-up). */
   async startup(): Promise<void> {
     this.active = true;
-    const topic = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
-    if (topic) await this.loadAll(topic);
+    await this.topic.loadExisting();
   }
 
   /** Stops answering and writing markers; shards are dropped. */
@@ -148,7 +171,7 @@ export class TransactionCoordinatorService {
   async findCoordinator(transactionalId: string): Promise<number> {
     if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     try {
-      await this.ensureTopic(true);
+      await this.topic.ensure(true);
       return this.runtime.isLoaded(this.partitionFor(transactionalId)) ? ErrorCode.NONE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
     } catch {
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -198,7 +221,7 @@ export class TransactionCoordinatorService {
   async verifyPartitions(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: readonly TopicPartition[]): Promise<number[]> {
     if (!transactionalId) return partitions.map(() => ErrorCode.INVALID_REQUEST);
     try {
-      await this.ensureTopic(false);
+      await this.topic.ensure(false);
       return await this.runtime.scheduleReadOperation(this.partitionFor(transactionalId), (s) =>
         s.verifyPartitions(transactionalId, producerId, producerEpoch, partitions),
       );
@@ -244,7 +267,7 @@ export class TransactionCoordinatorService {
     if (!this.active) return failedWith(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (transactionalId === '') return failedWith(ErrorCode.INVALID_REQUEST);
     try {
-      await this.ensureTopic(false);
+      await this.topic.ensure(false);
       return await this.runtime.scheduleReadOperation(this.partitionFor(transactionalId), (s) => s.describe(transactionalId));
     } catch (e) {
       return failedWith(this.operationError('describe-transactions', e));
@@ -264,7 +287,7 @@ export class TransactionCoordinatorService {
         throw new KafkaError(ErrorCode.INVALID_REGULAR_EXPRESSION, `Transactional ID pattern '${input.transactionalIdPattern}' is not a valid regular expression: ${(e as Error).message}`);
       }
     }
-    await this.ensureTopic(false).catch(() => undefined);
+    await this.topic.ensure(false).catch(() => undefined);
     const states = new Set(input.stateFilters.map(stateFromName).filter((s): s is TxnStateName => s !== undefined));
     // Only unknown state names: nothing can match.
     if (input.stateFilters.length > 0 && states.size === 0) return { errorCode: ErrorCode.NONE, unknownStateFilters, transactions: [] };
@@ -281,7 +304,7 @@ export class TransactionCoordinatorService {
 
   private async write<T>(name: string, transactionalId: string, op: (s: TxnCoordinatorShard) => CoordinatorResult<T, TxnLogRecord>): Promise<T> {
     if (!this.active) throw new CoordinatorNotAvailableError('the transaction coordinator is not running');
-    await this.ensureTopic(false);
+    await this.topic.ensure(false);
     return this.runtime.scheduleWriteOperation(name, this.partitionFor(transactionalId), op);
   }
 
@@ -310,64 +333,5 @@ export class TransactionCoordinatorService {
     }
   }
 
-  private ensureTopic(create: boolean): Promise<void> {
-    const existing = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
-    if (!existing && !create) return Promise.resolve();
-    if (existing && existing.partitions.every((p) => this.runtime.isLoaded(p.partition))) return Promise.resolve();
-    if (!this.ensuring) {
-      this.ensuring = this.createAndLoad().finally(() => {
-        this.ensuring = null;
-      });
-    }
-    return this.ensuring;
-  }
 
-  private async createAndLoad(): Promise<void> {
-    let topic = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
-    if (!topic) {
-      const c = this.config();
-      const brokers = this.deps.metadata.brokers().length;
-      if (c.transactionLogReplicationFactor > brokers) {
-        this.log.warn(
-          { replicationFactor: c.transactionLogReplicationFactor, brokers },
-          `cannot create ${TRANSACTION_STATE_TOPIC}: transaction.state.log.replication.factor exceeds the live brokers`,
-        );
-        throw new CoordinatorNotAvailableError(`transaction.state.log.replication.factor ${c.transactionLogReplicationFactor} is larger than the ${brokers} live broker(s)`);
-      }
-      try {
-        topic = await this.deps.topics.createTopic({
-          name: TRANSACTION_STATE_TOPIC,
-          numPartitions: c.transactionLogNumPartitions,
-          replicationFactor: c.transactionLogReplicationFactor,
-          configs: {
-            'cleanup.policy': 'compact',
-            'compression.type': 'uncompressed',
-            'min.insync.replicas': String(c.transactionLogMinIsr),
-            'segment.bytes': String(c.transactionLogSegmentBytes),
-            'unclean.leader.election.enable': 'false',
-          },
-          internal: true,
-        });
-        this.log.info({ partitions: topic.partitions.length }, `created ${TRANSACTION_STATE_TOPIC}`);
-      } catch (e) {
-        topic = this.deps.metadata.topic(TRANSACTION_STATE_TOPIC);
-        if (!topic) {
-          this.log.warn({ err: e }, `cannot create ${TRANSACTION_STATE_TOPIC}; transactions are unavailable`);
-          throw new CoordinatorNotAvailableError(`cannot create ${TRANSACTION_STATE_TOPIC}: ${(e as Error).message}`);
-        }
-      }
-    }
-    await this.loadAll(topic);
-  }
-
-  private async loadAll(topic: TopicInfo): Promise<void> {
-    for (const p of topic.partitions) {
-      if (this.runtime.isLoaded(p.partition)) continue;
-      try {
-        await this.runtime.load(p.partition);
-      } catch (e) {
-        this.log.warn({ err: e, partition: p.partition }, `${TRANSACTION_STATE_TOPIC} partition ${p.partition} could not be loaded yet`);
-      }
-    }
-  }
 }
