@@ -23,6 +23,7 @@ WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/dist/cli ./dist/cli
 COPY --from=build /src/bin ./bin
 RUN mkdir -p /var/lib/tributary && chown -R node:node /var/lib/tributary
 USER node

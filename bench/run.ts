@@ -35,10 +35,11 @@ function sh(cmd: string, args: string[]): string {
 }
 
 function buildTributary(ctxLog: (s: string) => void): void {
-  ctxLog('building Tributary (tsc -p tsconfig.build.json)');
-  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'tsconfig.build.json')], { encoding: 'utf8', cwd: repoRoot });
-  if (r.status !== 0) ctxLog(`tsc reported errors (continuing with what it emitted):\n${(r.stdout + r.stderr).split('\n').slice(0, 10).join('\n')}`);
-  if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/src/cli/main.js is missing after the build');
+  // `npm run build` is what `npm start` runs first: tsc, then the one-file CLI bundle that bin/tributary.js loads.
+  ctxLog('building Tributary (npm run build)');
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8', cwd: repoRoot });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${(r.stdout + r.stderr).split('\n').slice(0, 20).join('\n')}`);
+  if (!existsSync(join(repoRoot, 'dist', 'cli', 'tributary.cjs'))) throw new Error('dist/cli/tributary.cjs is missing after the build');
 }
 
 async function perBroker<T>(ctx: BenchContext, what: string, fn: (k: BrokerKind) => Promise<T>): Promise<PerBroker<T>> {

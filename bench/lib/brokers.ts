@@ -137,7 +137,7 @@ export async function startTributary(l: TributaryLaunch): Promise<RunningTarget>
   return launch({
     kind: 'tributary',
     cmd: process.execPath,
-    // bin/tributary.js is what `npx tributary` and `npm start` run (it loads dist/src/cli/main.js).
+    // bin/tributary.js is what `npx tributary` and `npm start` run (it loads the CLI bundle, dist/cli/tributary.cjs).
     args: [...startNodeOptions(l.repoRoot), ...nodeArgs, join(l.repoRoot, 'bin', 'tributary.js'), ...overrides.flatMap((o) => ['--override', o])],
     env: { ...process.env, TRIBUTARY_LOG_FORMAT: 'json', ...l.env },
     port,
