@@ -16,7 +16,8 @@ import time
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLI = os.path.join(REPO, "dist", "src", "cli", "main.js")
+CLI = os.path.join(REPO, "bin", "tributary.js")  # what `npx tributary` runs: it loads CLI_BUNDLE
+CLI_BUNDLE = os.path.join(REPO, "dist", "cli", "tributary.cjs")  # made by `npm run build`
 READY_TIMEOUT_S = 30
 
 
@@ -48,7 +49,7 @@ class Tributary:
     """Tributary started from the compiled CLI, as a user would start it."""
 
     def __init__(self):
-        if not os.path.exists(CLI):
+        if not os.path.exists(CLI_BUNDLE):
             subprocess.run(["npm", "run", "--silent", "build"], cwd=REPO, check=True)
         self.log_dir = tempfile.mkdtemp(prefix="tributary-pytest-")
         self.log_path = os.path.join(self.log_dir, "broker.log")

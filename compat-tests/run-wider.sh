@@ -118,14 +118,14 @@ run_java() { # <target label> <bootstrap>
   record "$label" java "$rc" "${counts% *}" "${counts#* }"
 }
 
-# Starts Tributary from the compiled CLI on a free port (as conftest.py does) and sets
+# Starts Tributary from the bundled CLI (bin/tributary.js, as users run it) on a free port (as conftest.py does) and sets
 # TRIBUTARY_BOOTSTRAP to its host:port. Not to be called in a subshell: TRIBUTARY_PID must stay.
 TRIBUTARY_PID=""
 TRIBUTARY_BOOTSTRAP=""
 start_tributary() { # <log>
   local log="$1" deadline port
   TRIBUTARY_LOG_LEVEL=info TRIBUTARY_LOG_FORMAT=json \
-    node "$ROOT/dist/src/cli/main.js" --ephemeral --override listeners=PLAINTEXT://127.0.0.1:0 \
+    node "$ROOT/bin/tributary.js" --ephemeral --override listeners=PLAINTEXT://127.0.0.1:0 \
     >"$log" 2>&1 </dev/null &
   TRIBUTARY_PID=$!
   deadline=$((SECONDS + 30))
