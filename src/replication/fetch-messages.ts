@@ -28,7 +28,7 @@ import { OffsetOutOfRangeError } from '../log/errors';
 import { DelayedFetch, type WatchedPartition } from './delayed-fetch';
 import { NotLeaderOrFollowerError, UnknownLeaderEpochError } from './errors';
 import { endOffsetForEpoch, type EpochEndOffset } from './offset-lookup';
-import { FetchIsolation, type AbortedTransaction, type FetchIsolationName, type PartitionState } from './partition';
+import { FetchIsolation, type AbortedTransaction, type FetchIsolationName, type PartitionReadResult, type PartitionState } from './partition';
 import type { PartitionManager } from './partition-manager';
 
 export interface FetchParams {
@@ -110,7 +110,8 @@ async function readFromLog(manager: PartitionManager, params: FetchParams, input
   let minOneMessage = !hardLimit;
   const out: ReadOutcome[] = [];
   for (const input of inputs) {
-    const o = await readOne(manager, params, input, limit, minOneMessage, hardLimit);
+    const pending = readOne(manager, params, input, limit, minOneMessage, hardLimit);
+    const o = pending instanceof Promise ? await pending : pending;
     const size = o.result.records.length;
     // Once a partition returned data, request and partition limits are no longer ignored.
     if (size > 0) minOneMessage = false;
@@ -120,17 +121,21 @@ async function readFromLog(manager: PartitionManager, params: FetchParams, input
   return out;
 }
 
-async function readOne(
+/**
+ * One partition's read. A partition with nothing new for the reader (most partitions of a
+ * tailing consumer's fetch, and all of them before it waits) is answered synchronously: no
+ * promise, no trip through the log's read path.
+ */
+function readOne(
   manager: PartitionManager,
   params: FetchParams,
   input: FetchPartitionInput,
   limit: number,
   minOneMessage: boolean,
   hardLimit: boolean,
-): Promise<ReadOutcome> {
-  const key = `${input.topic}-${input.partition}`;
+): ReadOutcome | Promise<ReadOutcome> {
   const watched: WatchedPartition = {
-    key,
+    key: `${input.topic}-${input.partition}`,
     state: null,
     fetchOffset: input.fetchOffset,
     partitionMaxBytes: input.partitionMaxBytes,
@@ -150,7 +155,25 @@ async function readOne(
       if (diverging) return { result: { ...okFields(state), records: EMPTY, abortedTransactions: null, divergingEpoch: diverging }, watched };
     }
     const maxBytes = Math.min(input.partitionMaxBytes, limit);
-    const read = await state.read(input.fetchOffset, maxBytes, params.isolation, minOneMessage || (hardLimit && maxBytes > 0));
+    const empty = state.emptyReadAt(input.fetchOffset, params.isolation);
+    if (empty) return outcome(empty, empty.records, empty.release, watched);
+    return readRecords(state, params, input, maxBytes, minOneMessage || (hardLimit && maxBytes > 0), hardLimit, watched);
+  } catch (e) {
+    return { result: errorResult(toErrorCode(e)), watched };
+  }
+}
+
+async function readRecords(
+  state: PartitionState,
+  params: FetchParams,
+  input: FetchPartitionInput,
+  maxBytes: number,
+  minOneMessage: boolean,
+  hardLimit: boolean,
+  watched: WatchedPartition,
+): Promise<ReadOutcome> {
+  try {
+    const read = await state.read(input.fetchOffset, maxBytes, params.isolation, minOneMessage);
     let records = read.records;
     let release: (() => void) | undefined = read.release;
     watched.initialBytes = records.length;
@@ -163,11 +186,26 @@ async function readOne(
       }
       if (hardLimit && records.length > maxBytes) records = records.subarray(0, maxBytes);
     }
-    const { highWatermark, lastStableOffset, logStartOffset } = read;
-    return { result: { errorCode: ErrorCode.NONE, highWatermark, lastStableOffset, logStartOffset, records, abortedTransactions: read.abortedTransactions, divergingEpoch: null, release }, watched };
+    return outcome(read, records, release, watched);
   } catch (e) {
     return { result: errorResult(toErrorCode(e)), watched };
   }
+}
+
+function outcome(read: PartitionReadResult, records: Buffer, release: (() => void) | undefined, watched: WatchedPartition): ReadOutcome {
+  return {
+    result: {
+      errorCode: ErrorCode.NONE,
+      highWatermark: read.highWatermark,
+      lastStableOffset: read.lastStableOffset,
+      logStartOffset: read.logStartOffset,
+      records,
+      abortedTransactions: read.abortedTransactions,
+      divergingEpoch: null,
+      release,
+    },
+    watched,
+  };
 }
 
 /** Partition.followerReplicaOrThrow for a replica the partition does not have. */

@@ -32,6 +32,12 @@ const produce = (h: Harness, records: Buffer, o: { topic?: string; partition?: n
     internalTopicsAllowed: false,
   }).then((r) => r[0]!);
 
+/** A read result's data (its release function is a different no-op on each path). */
+const withoutRelease = <T extends { release: () => void }>(r: T): Omit<T, 'release'> => {
+  const { release: _release, ...rest } = r;
+  return rest;
+};
+
 describe('PartitionManager', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -157,6 +163,21 @@ describe('PartitionManager', () => {
       expect((await p.read(5, 100, FetchIsolation.HIGH_WATERMARK, true)).records.length).toBe(0);
       expect(await p.deleteRecordsOnLeader(3)).toBe(3);
       await expect(p.read(2, 100, FetchIsolation.HIGH_WATERMARK, true)).rejects.toMatchObject({ kafkaErrorCode: ErrorCode.OFFSET_OUT_OF_RANGE });
+    });
+
+    it('answers a reader at the end synchronously, exactly as read does, and only there', async () => {
+      const p = h.partitions.leaderPartition('t', 0);
+      for (const iso of [FetchIsolation.HIGH_WATERMARK, FetchIsolation.LOG_END, FetchIsolation.TXN_COMMITTED]) {
+        const fast = p.emptyReadAt(5, iso);
+        expect(fast).not.toBeNull();
+        expect(withoutRelease(fast!)).toEqual(withoutRelease(await p.read(5, 100, iso, true)));
+        expect(() => fast!.release()).not.toThrow();
+        for (let o = 0; o < 5; o++) expect(p.emptyReadAt(o, iso)).toBeNull();
+        expect(p.emptyReadAt(6, iso)).toBeNull(); // out of range: read reports it
+      }
+      expect(await p.deleteRecordsOnLeader(5)).toBe(5);
+      expect(withoutRelease(p.emptyReadAt(5, FetchIsolation.HIGH_WATERMARK)!)).toEqual(withoutRelease(await p.read(5, 100, FetchIsolation.HIGH_WATERMARK, true)));
+      expect(p.emptyReadAt(4, FetchIsolation.HIGH_WATERMARK)).toBeNull();
     });
 
     it('deletes records up to the high watermark only', async () => {

@@ -95,6 +95,14 @@ describe('last stable offset and read_committed', () => {
     expect(p.snapshot()).toMatchObject({ lastStableOffset: 1, highWatermark: 4, logEndOffset: 4 });
     const [committed] = await fetchMessages(h.partitions, fetchParams(), [fetchInput()]);
     expect(committed).toMatchObject({ lastStableOffset: 1, highWatermark: 4, abortedTransactions: [] });
+    // A read_committed reader at the LSO gets nothing (and no aborted list entries) without a read.
+    const { release: _r1, ...fast } = p.emptyReadAt(1, FetchIsolation.TXN_COMMITTED)!;
+    const { release: _r2, ...read } = await p.read(1, 1 << 20, FetchIsolation.TXN_COMMITTED, true);
+    expect(fast).toEqual(read);
+    expect(p.emptyReadAt(1, FetchIsolation.HIGH_WATERMARK)).toBeNull();
+    const [atLso] = await fetchMessages(h.partitions, fetchParams({ maxWaitMs: 0 }), [fetchInput(1)]);
+    expect(atLso).toMatchObject({ errorCode: 0, lastStableOffset: 1, highWatermark: 4, abortedTransactions: [] });
+    expect(atLso!.records.length).toBe(0);
     const [uncommitted] = await fetchMessages(h.partitions, fetchParams({ isolation: FetchIsolation.HIGH_WATERMARK }), [fetchInput()]);
     expect(uncommitted!.abortedTransactions).toBeNull();
     expect(uncommitted!.records.length).toBeGreaterThan(committed!.records.length);
