@@ -118,8 +118,8 @@ run_java() { # <target label> <bootstrap>
   record "$label" java "$rc" "${counts% *}" "${counts#* }"
 }
 
-# Starts Tributary from the bundled CLI (bin/tributary.js, as users run it) on a free port (as conftest.py does) and sets
-# TRIBUTARY_BOOTSTRAP to its host:port. Not to be called in a subshell: TRIBUTARY_PID must stay.
+# Starts Tributary from bin/tributary.js (the bundled CLI users run) on a free port (as
+# conftest.py does) and sets TRIBUTARY_BOOTSTRAP to its host:port. Not to be called in a subshell: TRIBUTARY_PID must stay.
 TRIBUTARY_PID=""
 TRIBUTARY_BOOTSTRAP=""
 start_tributary() { # <log>

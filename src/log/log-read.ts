@@ -20,8 +20,8 @@ const noop = (): void => undefined;
 
 /**
  * Results are written out as object literals, not `{ ...bounds, records, ... }`: on Node 20 a
- * spread followed by more properties cost ~4 µs and ~1 KiB of garbage per call against ~0.1 µs
- * for the literal, and a tailing consumer's fetch reads every partition (bench/README.md).
+ * spread followed by more properties cost ~4 µs and ~1 KiB of garbage more per call than the
+ * literal, and a tailing consumer's fetch reads every partition it follows (bench/README.md).
  */
 function readResult(b: OffsetBounds, records: Buffer, firstOffset: number, release: () => void): ReadResult {
   return {
