@@ -144,8 +144,14 @@ export class Connection implements ConnectionContext, BudgetWaiter {
     sock.setNoDelay(true);
     // Kafka's acceptor sets SO_KEEPALIVE on accepted sockets.
     sock.setKeepAlive(true);
-    if (this.reads) this.reads.deliver = (chunk) => this.onData(chunk);
-    else sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (this.reads) {
+      const decoder = this.decoder as CopyingFrameDecoder;
+      this.reads.deliver = (chunk) => this.onData(chunk);
+      this.reads.directTarget = () => (this.stateValue === ConnectionState.OPEN ? decoder.directTarget() : null);
+      this.reads.deliverDirect = (region, n) => this.onDirectData(decoder, region, n);
+    } else {
+      sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    }
     sock.on('end', () => this.onPeerEnd());
     sock.on('drain', () => this.onDrain());
     sock.on('error', (err) => this.onSocketError(err));
@@ -232,6 +238,14 @@ export class Connection implements ConnectionContext, BudgetWaiter {
     this.s.metrics.bytesIn += chunk.length;
     if (this.stateValue !== ConnectionState.OPEN) return;
     this.decoder.push(chunk);
+    this.pump();
+  }
+
+  /** `n` bytes read straight into a frame's memory (ReadDelivery.directTarget). */
+  private onDirectData(decoder: CopyingFrameDecoder, region: Buffer, n: number): void {
+    this.s.metrics.bytesIn += n;
+    if (this.stateValue !== ConnectionState.OPEN) return;
+    decoder.filledDirect(region, n);
     this.pump();
   }
 

@@ -15,6 +15,13 @@
  * frames before it have been taken); frames up to ASSEMBLY_INITIAL_BYTES get their full size
  * at once, larger ones grow as bytes arrive (a peer announcing 100 MB and trickling bytes
  * costs what it sent); returned frames are never written again unless recycled.
+ *
+ * Direct reads: while a large frame is being assembled, the socket may read its next bytes
+ * straight into the frame's unfilled part (`directTarget`, then `filledDirect`), which spares
+ * the copy out of the shared buffer for most of a Produce request's bytes. A region handed out
+ * belongs to the socket until its read completes, so `clear` never gives that frame's memory
+ * back to the pool (the collector takes it), and bytes arriving in a region that is no longer
+ * the current one are treated as an ordinary chunk.
  */
 import { InvalidFrameSizeError } from './errors';
 import { allocFrameBuffer, ASSEMBLY_INITIAL_BYTES, checkMaxFrameBytes, FRAME_SIZE_PREFIX_BYTES, growFrameBuffer, type FrameSource } from './frame-decoder';
@@ -22,6 +29,11 @@ import type { BufferPool } from '../util/buffer-pool';
 import { invariant } from '../util/invariant';
 
 const EMPTY_FRAME = Buffer.alloc(0);
+/**
+ * Smallest unfilled part of a frame worth a read of its own; below it the next read goes to the
+ * shared buffer (one read can then also carry the frames that follow).
+ */
+export const DIRECT_READ_MIN_BYTES = 64 * 1024;
 
 export class CopyingFrameDecoder implements FrameSource {
   /**
@@ -39,6 +51,8 @@ export class CopyingFrameDecoder implements FrameSource {
   private expected = -1;
   private assembly: Buffer | null = null;
   private assembled = 0;
+  /** The region last handed out by directTarget (a view of `assembly`), until it is filled. */
+  private lent: Buffer | null = null;
 
   constructor(
     private readonly maxFrameBytes: number,
@@ -57,6 +71,9 @@ export class CopyingFrameDecoder implements FrameSource {
 
   /** Copies `chunk` in (completing and queueing frames); the caller may overwrite it afterwards. */
   push(chunk: Buffer): void {
+    // A region lent for a direct read that did not happen (the socket read elsewhere): the
+    // kernel might still write there, so the frame moves to memory of its own.
+    if (this.lent !== null) this.abandonLent();
     const n = chunk.length;
     let off = 0;
     while (off < n && !this.failed) {
@@ -87,16 +104,51 @@ export class CopyingFrameDecoder implements FrameSource {
       chunk.copy(this.assembly as Buffer, this.assembled, off, off + take);
       this.assembled += take;
       off += take;
-      if (this.assembled === this.expected) {
-        const frame = this.assembly as Buffer;
-        invariant(frame.length === this.expected, () => `assembled frame is ${frame.length} bytes, expected ${this.expected}`);
-        this.ready.push(frame);
-        this.readyBytes += FRAME_SIZE_PREFIX_BYTES + frame.length;
-        this.assembly = null;
-        this.assembled = 0;
-        this.expected = -1;
-      }
+      if (this.assembled === this.expected) this.completeFrame();
     }
+  }
+
+  /**
+   * Where the socket may read next without a copy: the unfilled part of the frame being
+   * assembled, when at least DIRECT_READ_MIN_BYTES of it is allocated; else null.
+   */
+  directTarget(): Buffer | null {
+    if (this.failed || this.assembly === null) return null;
+    const room = this.assembly.length - this.assembled;
+    if (room < DIRECT_READ_MIN_BYTES) return null;
+    this.lent = this.assembly.subarray(this.assembled, this.assembly.length);
+    return this.lent;
+  }
+
+  /** `n` bytes were read into `region`, which directTarget returned. */
+  filledDirect(region: Buffer, n: number): void {
+    invariant(n >= 0 && n <= region.length, () => `read of ${n} bytes into a region of ${region.length}`);
+    if (region !== this.lent) {
+      // Handed out before a clear: the bytes are still the stream's next ones.
+      this.push(region.subarray(0, n));
+      return;
+    }
+    this.lent = null;
+    this.assembled += n;
+    if (this.assembled === this.expected) this.completeFrame();
+  }
+
+  private abandonLent(): void {
+    const old = this.assembly as Buffer;
+    const moved = allocFrameBuffer(this.pool, old.length);
+    old.copy(moved, 0, 0, this.assembled);
+    this.assembly = moved;
+    this.lent = null; // `old` is left to the collector
+  }
+
+  private completeFrame(): void {
+    const frame = this.assembly as Buffer;
+    invariant(frame.length === this.expected, () => `assembled frame is ${frame.length} bytes, expected ${this.expected}`);
+    this.ready.push(frame);
+    this.readyBytes += FRAME_SIZE_PREFIX_BYTES + frame.length;
+    this.assembly = null;
+    this.assembled = 0;
+    this.expected = -1;
   }
 
   next(): Buffer | null {
@@ -125,7 +177,9 @@ export class CopyingFrameDecoder implements FrameSource {
       const item = this.ready[i]!;
       if (Buffer.isBuffer(item)) this.pool?.release(item);
     }
-    if (this.assembly) this.pool?.release(this.assembly);
+    // A frame whose memory a socket read may still fill is left to the collector.
+    if (this.assembly && this.lent === null) this.pool?.release(this.assembly);
+    this.lent = null;
     this.ready = [];
     this.readyHead = 0;
     this.readyBytes = 0;

@@ -12,7 +12,9 @@
  * each socket with `onread` reading into one buffer shared by every
  * connection of the listener. Sharing is safe because Node calls the read
  * callback synchronously right after filling the buffer, one socket at a
- * time, and the callback copies what it needs (CopyingFrameDecoder). When the
+ * time, and the callback copies what it needs (CopyingFrameDecoder); a large
+ * frame's remaining bytes are read straight into its own memory (ReadDelivery).
+ * When the
  * handle does not look as expected (another Node version), the listener keeps
  * Node's own accept path and says so: `sharedReads` is then false.
  */
@@ -24,9 +26,15 @@ import { normalizeHost, type BoundListener, type ListenerConfig, type SecurityPr
 /**
  * Where a socket built with the shared read buffer delivers what it reads. The chunk is a view
  * of the shared buffer, valid only during the call: copy what must be kept.
+ *
+ * A connection may instead offer memory of its own for the next read (`directTarget`, asked
+ * after every read): the unfilled part of a large frame, so its bytes land in place and need no
+ * copy. Bytes read there arrive through `deliverDirect` with the region they were read into.
  */
 export class ReadDelivery {
   deliver: (chunk: Buffer) => void = () => undefined;
+  directTarget: () => Buffer | null = () => null;
+  deliverDirect: (region: Buffer, n: number) => void = () => undefined;
 }
 
 /** A connection accepted by a listener: the socket, and its read delivery when reads go to the shared buffer. */
@@ -122,7 +130,14 @@ function acceptIntoSharedBuffer(server: net.Server, buffer: Buffer, onConnection
       writable: true,
       // Reading starts when the connection resumes the socket, once it is listening.
       pauseOnCreate: true,
-      onread: { buffer, callback: (n: number): void => reads.deliver(buffer.subarray(0, n)) },
+      onread: {
+        // Called after every read (and once at creation): where the next read goes.
+        buffer: (): Buffer => reads.directTarget() ?? buffer,
+        callback: (n: number, into: Buffer): void => {
+          if (into === buffer) reads.deliver(buffer.subarray(0, n));
+          else reads.deliverDirect(into, n);
+        },
+      },
     };
     const socket = new net.Socket(options as net.SocketConstructorOpts);
     onConnection(socket, reads);

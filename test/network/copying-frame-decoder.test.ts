@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BufferPool } from '../../src/util/buffer-pool';
-import { CopyingFrameDecoder } from '../../src/network/copying-frame-decoder';
+import { CopyingFrameDecoder, DIRECT_READ_MIN_BYTES } from '../../src/network/copying-frame-decoder';
 import { InvalidFrameSizeError } from '../../src/network/errors';
 import { ASSEMBLY_INITIAL_BYTES, FrameDecoder, type FrameSource } from '../../src/network/frame-decoder';
 import { frame } from './helpers';
@@ -151,6 +151,100 @@ describe('CopyingFrameDecoder', () => {
       ),
       { numRuns: 120 },
     );
+  });
+
+  it('reads the rest of large frames in place (directTarget), with the same frames as FrameDecoder (property)', () => {
+    const size = fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 0, max: 300 }) },
+      { weight: 2, arbitrary: fc.integer({ min: 60 * KiB, max: 140 * KiB }) },
+      { weight: 2, arbitrary: fc.integer({ min: ASSEMBLY_INITIAL_BYTES + 1, max: ASSEMBLY_INITIAL_BYTES + 1536 * KiB }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.record({
+          sizes: fc.array(size, { minLength: 1, maxLength: 5 }),
+          seed: fc.integer(),
+          // Each read: into the lent region when there is one (a part of it), or into the shared
+          // buffer — also right after a region was lent and not used (Node asked, then read elsewhere).
+          reads: fc.array(
+            fc.record({ direct: fc.boolean(), skipLent: fc.boolean(), fraction: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 256 * KiB }) }),
+            { minLength: 1, maxLength: 30 },
+          ),
+          usePool: fc.boolean(),
+        }),
+        ({ sizes, seed, reads, usePool }) => {
+          const payloads = sizes.map((n, i) => noise(n, seed + i));
+          const stream = Buffer.concat(payloads.map(frame));
+          const copying = new CopyingFrameDecoder(4 * MiB, usePool ? new BufferPool() : null);
+          const reference = new FrameDecoder(4 * MiB);
+          const shared = Buffer.alloc(256 * KiB);
+          const got: Buffer[] = [];
+          let direct = 0;
+          for (let pos = 0, i = 0; pos < stream.length; i++) {
+            const r = reads[i % reads.length];
+            const region = r.direct ? copying.directTarget() : null;
+            let k: number;
+            if (region && !r.skipLent) {
+              expect(region.length).toBeGreaterThanOrEqual(DIRECT_READ_MIN_BYTES);
+              k = Math.max(1, Math.min(region.length, stream.length - pos, Math.ceil(region.length * r.fraction)));
+              stream.copy(region, 0, pos, pos + k);
+              copying.filledDirect(region, k);
+              direct += k;
+            } else {
+              k = Math.min(r.len, stream.length - pos);
+              const view = shared.subarray(0, k);
+              stream.copy(view, 0, pos, pos + k);
+              copying.push(view);
+              view.fill(0xa5);
+              if (region) region.fill(0x5a); // the kernel may still write into a region lent and not used
+            }
+            reference.push(Buffer.from(stream.subarray(pos, pos + k)));
+            pos += k;
+            const a = drain(copying);
+            const b = drain(reference);
+            expect(a.length).toBe(b.length);
+            for (let j = 0; j < a.length; j++) {
+              expect(a[j].equals(b[j])).toBe(true);
+              got.push(a[j]);
+            }
+            expect(copying.bufferedBytes).toBe(reference.bufferedBytes);
+          }
+          expect(got.length).toBe(payloads.length);
+          got.forEach((f, j) => expect(f.equals(payloads[j])).toBe(true));
+          if (direct > 0) expect(sizes.some((n) => n >= DIRECT_READ_MIN_BYTES)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('lends nothing for small frames or small remainders, and lends the whole rest of a 1 MiB frame', () => {
+    const d = new CopyingFrameDecoder(4 * MiB, new BufferPool());
+    expect(d.directTarget()).toBeNull(); // between frames
+    const big = frame(noise(1 * MiB, 7));
+    d.push(big.subarray(0, 1000));
+    const region = d.directTarget()!;
+    expect(region.length).toBe(1 * MiB - (1000 - 4));
+    big.copy(region, 0, 1000, big.length - 100);
+    d.filledDirect(region, region.length - 100);
+    expect(d.directTarget()).toBeNull(); // 100 bytes left: the next read goes to the shared buffer
+    d.push(big.subarray(big.length - 100));
+    expect(d.next()!.equals(big.subarray(4))).toBe(true);
+    d.push(frame(noise(50 * KiB, 8)).subarray(0, 10));
+    expect(d.directTarget()).toBeNull(); // a frame smaller than DIRECT_READ_MIN_BYTES
+  });
+
+  it('clear() leaves a lent frame to the collector, and bytes read into it afterwards are an ordinary chunk', () => {
+    const pool = new BufferPool();
+    const d = new CopyingFrameDecoder(4 * MiB, pool);
+    d.push(frame(noise(1 * MiB, 9)).subarray(0, 500));
+    const region = d.directTarget()!;
+    d.clear(); // the connection closes while the socket may still fill `region`
+    expect(pool.retainedBytes).toBe(0);
+    const small = frame(noise(20, 10));
+    small.copy(region, 0);
+    d.filledDirect(region, small.length);
+    expect(d.next()!.equals(small.subarray(4))).toBe(true);
   });
 
   it('returns frames queued in one push in order, however many there are', () => {
