@@ -48,12 +48,7 @@ export async function readLog(log: Log, pool: ReadBufferPool, fetchOffset: numbe
     throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside [${logStartOffset}, ${logEndOffset}] of ${log.key}`);
   }
   const upper = Math.min(opts.upperBoundOffset ?? logEndOffset, logEndOffset);
-  const empty = (): ReadResult => {
-    const r = readResult(bounds, EMPTY, -1, noop);
-    if (opts.includeAbortedTransactions) r.abortedTransactions = [];
-    return r;
-  };
-  if (fetchOffset >= upper) return empty();
+  if (fetchOffset >= upper) return emptyResult(bounds, opts);
   for (let i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
     const seg = segs[i]!;
     if (seg.deleted) continue;
@@ -76,7 +71,13 @@ export async function readLog(log: Log, pool: ReadBufferPool, fetchOffset: numbe
     }
     return out;
   }
-  return empty();
+  return emptyResult(bounds, opts);
+}
+
+function emptyResult(bounds: OffsetBounds, opts: ReadOptions): ReadResult {
+  const r = readResult(bounds, EMPTY, -1, noop);
+  if (opts.includeAbortedTransactions) r.abortedTransactions = [];
+  return r;
 }
 
 /**
