@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/util/clock';
 import { parseLogConfig } from '../../src/log/log-config';
 import { LogManager } from '../../src/log/log-manager';
+import { LogFs, nodeLogFs } from '../../src/log/log-fs';
 import { makeBatch, valuesOf } from './support/batches';
 import { readAll } from './support/open';
 import { tempDir } from './support/tmp';
@@ -96,6 +97,39 @@ describe('LogManager', () => {
     await again.shutdown();
   });
 
+
+  it('opens up to 16 logs at once after a clean shutdown, and only recoveryConcurrency after an unclean one', async () => {
+    const dir = join(t.dir, 'a');
+    const m = manager([dir]);
+    await m.startup();
+    for (let p = 0; p < 24; p++) await (await m.getOrCreateLog({ topic: 'many', partition: p })).append(makeBatch({ count: 1 }));
+    await m.shutdown();
+
+    // Each log's open starts by listing its directory: count those listings in progress at once.
+    const openAtOnce = async (recoveryConcurrency: number): Promise<number> => {
+      let now = 0;
+      let most = 0;
+      const fs: LogFs = {
+        ...nodeLogFs,
+        readdir: async (path) => {
+          if (!path.includes('many-')) return nodeLogFs.readdir(path);
+          most = Math.max(most, ++now);
+          await new Promise((r) => setTimeout(r, 5));
+          now--;
+          return nodeLogFs.readdir(path);
+        },
+      };
+      const again = new LogManager({ logDirs: [dir], fs, recoveryConcurrency, defaultConfig: parseLogConfig({}) });
+      await again.startup();
+      expect(again.allLogs().filter((l) => l.tp.topic === 'many').length).toBe(24);
+      await again.shutdown();
+      return most;
+    };
+    expect(await openAtOnce(1)).toBe(16);
+    expect(await openAtOnce(20)).toBe(20);
+    unlinkSync(join(dir, '.kafka_cleanshutdown')); // as after a crash
+    expect(await openAtOnce(3)).toBe(3);
+  });
   it('deletes a log by renaming its directory to *-delete and removing it after file.delete.delay.ms', async () => {
     const dir = join(t.dir, 'a');
     const clock = new ManualClock();

@@ -35,7 +35,7 @@ export const LOG_KEYS = [
   }),
   key({
     name: 'num.recovery.threads.per.data.dir', type: 'INT', default: 2, importance: 'HIGH', validator: atLeast(1), dynamic: true,
-    doc: 'How many logs of each data directory are opened (and recovered) at once at start-up.',
+    doc: 'How many logs of each data directory are opened and recovered at once at start-up after an unclean shutdown; after a clean shutdown, when no log is scanned, at least 16 are opened at once.',
   }),
   key({
     name: 'log.segment.bytes', type: 'INT', default: 1073741824, importance: 'HIGH', validator: atLeast(MIN_SEGMENT_BYTES), dynamic: true,
