@@ -6,7 +6,7 @@
  * behaves differently once bundled) fails here rather than for users.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -94,6 +94,36 @@ describe('bin/tributary.js (the bundled CLI)', () => {
       expect(cli.lines.some((l) => l.msg === 'broker stopped')).toBe(true);
     } finally {
       if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    }
+  });
+
+  it('compiles the bundle from the code cache the build made, when started as `npm start` starts it', async () => {
+    // V8 accepts the cache only under the Node options it was made with: npm start's.
+    const start = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+    const nodeOptions = /^node\s+(.*?)\s*bin\/tributary\.js$/.exec(start)![1]!.split(/\s+/);
+    const cacheFile = join(repoRoot, 'dist', 'cli', 'tributary.code-cache');
+    const madeAt = statSync(cacheFile).mtimeMs;
+    const child = spawn(process.execPath, [...nodeOptions, join(repoRoot, 'bin', 'tributary.js'), '--ephemeral', '--override', 'listeners=PLAINTEXT://127.0.0.1:0'], {
+      env: { ...process.env, TRIBUTARY_LOG_FORMAT: 'json', TRIBUTARY_CODE_CACHE_REPORT: '1' },
+    });
+    try {
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          stdout += c.toString('utf8');
+          if (/ ready on /.test(stdout)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited (${code}) before ready: ${stderr}`)));
+      });
+      expect(stderr).toContain('code cache: used');
+      const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      expect(statSync(cacheFile).mtimeMs).toBe(madeAt); // only the build writes it
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 
