@@ -60,8 +60,12 @@ function firstRequests(port) {
       }
     });
     socket.on('error', reject);
+    socket.setTimeout(TIMEOUT_MS, () => reject(new Error(`no answer to ApiVersions and Metadata within ${TIMEOUT_MS} ms`)));
   });
 }
+
+/** The broker started here; killed if making the cache fails, so no broker outlives the build. */
+let child;
 
 async function main() {
   const nodeOptions = startNodeOptions();
@@ -75,7 +79,7 @@ async function main() {
   ) {
     return;
   }
-  const child = spawn(
+  child = spawn(
     process.execPath,
     [...nodeOptions, path.join(root, 'bin', 'tributary.js'), '--ephemeral', '--override', 'listeners=PLAINTEXT://127.0.0.1:0'],
     { env: { ...process.env, TRIBUTARY_LOG_FORMAT: 'json', TRIBUTARY_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -84,8 +88,10 @@ async function main() {
   let output = '';
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the broker was not ready within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    let ready = false;
     const onData = (chunk) => {
       output += chunk.toString('utf8');
+      if (ready) return;
       const complete = output.split('\n').slice(0, -1);
       for (const line of complete) {
         let entry;
@@ -96,7 +102,7 @@ async function main() {
         }
         if (!/ ready on /.test(entry.msg ?? '')) continue;
         clearTimeout(timer);
-        child.stdout.off('data', onData);
+        ready = true;
         const port = entry.listeners?.[0]?.port;
         if (typeof port === 'number') resolve(port);
         else reject(new Error(`no listener port in: ${line}`));
@@ -109,12 +115,16 @@ async function main() {
   });
   await firstRequests(port);
   child.kill('SIGTERM');
-  const { code } = await exited;
+  const stopTimer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+  const { code, signal } = await exited;
+  clearTimeout(stopTimer);
+  if (signal === 'SIGKILL') throw new Error(`the broker did not stop within ${TIMEOUT_MS} ms of SIGTERM`);
   if (code !== 0) throw new Error(`the broker exited with code ${code}:\n${output}`);
   if (readCacheFile(cacheFile)?.header.bundleSha256 !== sha256) throw new Error('the broker exited without writing the cache');
 }
 
 main().catch((e) => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   process.stderr.write(`tools/cli-code-cache.js: no code cache made for dist/cli/tributary.cjs: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
