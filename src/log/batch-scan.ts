@@ -93,7 +93,7 @@ export function summarizeBatch(buf: Buffer, off: number, position = off): BatchS
     partitionLeaderEpoch: buf.readInt32BE(off + PARTITION_LEADER_EPOCH_OFFSET),
     magic: buf[off + MAGIC_OFFSET]!,
     attributes: buf.readInt16BE(off + ATTRIBUTES_OFFSET),
-    // A timestamp beyond ±2^53 ms is not a real time; treat it as "no timestamp".
+    // A timestamp beyond +/-2^53 ms is not a real time; treat it as "no timestamp".
     maxTimestamp: Number.isNaN(maxTs) ? -1 : maxTs,
     recordCount: buf.readInt32BE(off + RECORD_COUNT_OFFSET),
   };

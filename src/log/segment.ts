@@ -195,7 +195,7 @@ export class LogSegment {
 
   /**
    * Loads the indexes from their files; if one is missing or fails its checks, rebuilds both from
-   * the .log (Kafka: "Found a corrupted index file … rebuilding index").
+   * the .log (Kafka: "Found a corrupted index file ... rebuilding index").
    */
   ensureIndexes(): Promise<void> {
     if (this.indexesLoaded) return Promise.resolve();

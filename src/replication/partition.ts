@@ -316,7 +316,7 @@ export class PartitionState {
 
   /**
    * What `read` answers when the reader is at the end of what `isolation` lets it see (a tailing
-   * consumer, the usual case): nothing, with the current offsets — computed without the
+   * consumer, the usual case): nothing, with the current offsets - computed without the
    * asynchronous read path. Null when there may be something to read (or the offset is out of
    * range, which `read` reports).
    */
@@ -328,7 +328,7 @@ export class PartitionState {
   /**
    * Kafka's Partition.readRecords for a consumer or follower: whole batches from the one holding
    * `fetchOffset`, within `maxBytes` (the first batch whole when `minOneMessage`, KIP-74), up to
-   * the isolation's bound. Offsets outside [logStartOffset, logEndOffset] → OFFSET_OUT_OF_RANGE.
+   * the isolation's bound. Offsets outside [logStartOffset, logEndOffset] -> OFFSET_OUT_OF_RANGE.
    */
   async read(fetchOffset: number, maxBytes: number, isolation: FetchIsolationName, minOneMessage: boolean): Promise<PartitionReadResult> {
     const snap = this.snapshot();

@@ -61,6 +61,12 @@ describe('bin/code-cache.js', () => {
     expect(load()).toEqual({ ...first, status: 'used' });
   });
 
+  it('decodes a bundle with non-ASCII text as UTF-8 (an ASCII one is read as one-byte text)', () => {
+    writeFileSync(file, moduleSource('ünïcode → ok'));
+    expect(load(true).exports.value).toBe('ünïcode → ok');
+    expect(load()).toMatchObject({ status: 'used', exports: { value: 'ünïcode → ok' } });
+  });
+
   it('ignores a cache made for another bundle of the same length and runs the new code', () => {
     writeFileSync(file, moduleSource('before'));
     load(true);

@@ -208,7 +208,7 @@ export class ConsumerGroupHeartbeat {
 
   // ---- subscription metadata and target assignment -------------------------------------------
 
-  /** Kafka 4.4's updateSubscriptionMetadata: new metadata hash → group epoch bump. */
+  /** Kafka 4.4's updateSubscriptionMetadata: new metadata hash -> group epoch bump. */
   private updateSubscriptionMetadata(group: ConsumerGroup, bumpGroupEpoch: boolean, member: ConsumerGroupMember, updated: ConsumerGroupMember, records: GroupRecord[]): { groupEpoch: number; subscriptionType: SubscriptionType } {
     const now = this.ctx.clock.now();
     let groupEpoch = group.groupEpoch;

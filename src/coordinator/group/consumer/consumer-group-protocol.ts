@@ -89,7 +89,7 @@ export class ConsumerGroupProtocol {
 
   /**
    * A topic was created, deleted or got partitions: groups subscribed to it look at the metadata
-   * again on their next heartbeat (Kafka's onMetadataUpdate → requestMetadataRefresh). Regex
+   * again on their next heartbeat (Kafka's onMetadataUpdate -> requestMetadataRefresh). Regex
    * subscriptions notice new topics through the topics image version.
    */
   onTopicChanged(topicName: string): void {
