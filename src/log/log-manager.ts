@@ -49,8 +49,8 @@ import {
 /**
  * Logs opened at once after a clean shutdown. Opening one then reads only a few small files
  * (checkpoints, index tails, a producer snapshot) through libuv's thread pool, so start-up is
- * bound by those round trips, not by CPU: 16 partitions with 10 GiB open in ~25 ms less than two
- * at a time (bench/README.md, "Start-up"). Kafka's num.recovery.threads.per.data.dir sizes a
+ * bound by those round trips, not by CPU: 16 partitions holding 5 GiB opened 15-20 ms sooner
+ * than two at a time (bench/README.md, fix 12). Kafka's num.recovery.threads.per.data.dir sizes a
  * thread pool that both recovers and loads logs; here it still bounds recovery.
  */
 const CLEAN_OPEN_CONCURRENCY = 16;
@@ -166,7 +166,7 @@ export class LogManager {
     }
     const isDir = await Promise.all(candidates.map(async ({ name }) => (await this.fsys.stat(joinPath(dir, name)))?.isDirectory === true));
     const toOpen = candidates.filter((_, i) => isDir[i]);
-    const configured = Math.max(1, this.opts.recoveryConcurrency ?? 2);
+    const configured = Math.max(1, this.opts.recoveryConcurrency ?? 4);
     const concurrency = hadCleanShutdown ? Math.max(configured, CLEAN_OPEN_CONCURRENCY) : configured;
     let next = 0;
     const worker = async (): Promise<void> => {
