@@ -211,8 +211,14 @@ export class Log {
     return this.producers.lastRecordsOfActiveProducers();
   }
 
-  hasOngoingTransaction(producerId: bigint): boolean {
-    return this.producers.lastEntry(producerId)?.hasOngoingTxn ?? false;
+  /**
+   * Whether the producer has a transaction open here; with `producerEpoch`, one opened in that
+   * epoch (Kafka 4.x: with transactions v2 every transaction has a new epoch, so a batch of a
+   * newer epoch belongs to the next transaction while this one's marker is still on its way).
+   */
+  hasOngoingTransaction(producerId: bigint, producerEpoch?: number): boolean {
+    const entry = this.producers.lastEntry(producerId);
+    return entry !== undefined && entry.hasOngoingTxn && (producerEpoch === undefined || entry.producerEpoch === producerEpoch);
   }
 
   /** An open transaction idle past transaction.max.timeout.ms + 5 min (a hanging transaction). */
@@ -222,10 +228,10 @@ export class Log {
 
   /**
    * KIP-890: starts verifying that the producer's transaction includes this partition, unless
-   * one is open here already (then the sentinel: no verification needed).
+   * one of this epoch is open here already (then the sentinel: no verification needed).
    */
   maybeStartTransactionVerification(producerId: bigint, sequence: number, epoch: number, supportsEpochBump = false): VerificationGuard {
-    if (this.hasOngoingTransaction(producerId)) return VerificationGuard.SENTINEL;
+    if (this.hasOngoingTransaction(producerId, epoch)) return VerificationGuard.SENTINEL;
     return this.producers.maybeCreateVerificationStateEntry(producerId, sequence, epoch, supportsEpochBump).guard;
   }
 

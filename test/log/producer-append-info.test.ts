@@ -8,7 +8,7 @@ import {
   OutOfOrderSequenceError,
   TransactionCoordinatorFencedError,
 } from '../../src/log/producer-state-errors';
-import { VerificationStateEntry } from '../../src/log/producer-state-verification';
+import { VerificationGuard, VerificationStateEntry } from '../../src/log/producer-state-verification';
 import { Log } from '../../src/log/log';
 import { FaultyFs } from './support/faulty-fs';
 import { open } from './support/open';
@@ -315,5 +315,20 @@ describe('KIP-890 verification seam', () => {
     await expect(log.append(pbatch({ pid: 1, seq: 2, txn: true }), { verificationGuard: guard })).rejects.toBeInstanceOf(
       InvalidTxnStateError,
     );
+  });
+
+  it('a batch of a newer epoch is verified even while the last transaction is still open (transactions v2)', async () => {
+    // With transactions v2 each transaction has a new epoch. A batch of the next transaction can
+    // arrive before the marker ending the previous one: it must not ride on that open transaction
+    // unverified (Kafka 4.x checks the epoch in hasOngoingTransaction).
+    const first = log.maybeStartTransactionVerification(1n, 0, 0, true);
+    await log.append(pbatch({ pid: 1, epoch: 0, seq: 0, txn: true }), { verificationGuard: first });
+    expect(log.hasOngoingTransaction(1n, 0)).toBe(true);
+    expect(log.hasOngoingTransaction(1n, 1)).toBe(false);
+    expect(log.maybeStartTransactionVerification(1n, 1, 0, true)).toBe(VerificationGuard.SENTINEL);
+    const next = log.maybeStartTransactionVerification(1n, 0, 1, true);
+    expect(next).not.toBe(VerificationGuard.SENTINEL);
+    await expect(log.append(pbatch({ pid: 1, epoch: 1, seq: 0, txn: true }))).rejects.toBeInstanceOf(InvalidTxnStateError);
+    expect(log.hasOngoingTransaction(1n, 0)).toBe(true);
   });
 });
