@@ -211,14 +211,11 @@ export class Log {
     return this.producers.lastRecordsOfActiveProducers();
   }
 
-  /**
-   * Whether the producer has a transaction open here; with `producerEpoch`, one opened in that
-   * epoch (Kafka 4.x: with transactions v2 every transaction has a new epoch, so a batch of a
-   * newer epoch belongs to the next transaction while this one's marker is still on its way).
-   */
+  /** Whether the producer has a transaction open here; with `producerEpoch`, one opened in that epoch. */
   hasOngoingTransaction(producerId: bigint, producerEpoch?: number): boolean {
     const entry = this.producers.lastEntry(producerId);
-    return entry !== undefined && entry.hasOngoingTxn && (producerEpoch === undefined || entry.producerEpoch === producerEpoch);
+    if (!entry) return false;
+    return producerEpoch === undefined ? entry.hasOngoingTxn : entry.hasOngoingTxnInEpoch(producerEpoch);
   }
 
   /** An open transaction idle past transaction.max.timeout.ms + 5 min (a hanging transaction). */

@@ -75,7 +75,7 @@ export function prepareProducerAppend(psm: ProducerStateManager, a: AnalyzedAppe
         c.verificationEnabled &&
         pb.isTransactional &&
         !pb.isControl &&
-        !(current?.hasOngoingTxn && current.producerEpoch === pb.producerEpoch) &&
+        !current?.hasOngoingTxnInEpoch(pb.producerEpoch) &&
         !(psm.verificationStateEntry(pb.producerId)?.guard.verify(c.verificationGuard ?? VerificationGuard.SENTINEL) ?? false)
       ) {
         // KIP-890: the coordinator did not confirm this partition is in the open transaction.

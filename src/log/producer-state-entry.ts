@@ -82,6 +82,14 @@ export class ProducerStateEntry {
   get hasOngoingTxn(): boolean {
     return this.currentTxnFirstOffset >= 0;
   }
+  /**
+   * A transaction opened in `epoch` is still open (Kafka 4.x hasOngoingTransaction with an
+   * epoch): with transactions v2 every transaction has a new epoch, so a batch of a newer epoch
+   * belongs to the next transaction while this one's marker is still on its way.
+   */
+  hasOngoingTxnInEpoch(epoch: number): boolean {
+    return this.hasOngoingTxn && this.producerEpoch === epoch;
+  }
   get firstSeq(): number {
     return this.isEmpty ? NO_SEQUENCE : batchFirstSeq(this.batches[0]!);
   }
