@@ -13,7 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
 # The build ends by starting the broker once to make the CLI's V8 code cache (same Node as below).
-COPY tools/bundle-cli.js tools/cli-code-cache.js ./tools/
+COPY tools/bundle-cli.js tools/cli-code-cache.js tools/npm-start-options.js ./tools/
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

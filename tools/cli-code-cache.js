@@ -13,18 +13,12 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { readCacheFile } = require('../bin/code-cache.js');
+const { npmStartNodeOptions } = require('./npm-start-options.js');
 
 const root = path.join(__dirname, '..');
 const bundle = path.join(root, 'dist', 'cli', 'tributary.cjs');
 const cacheFile = path.join(root, 'dist', 'cli', 'tributary.code-cache');
 const TIMEOUT_MS = 60_000;
-
-/** `npm start`'s Node options (package.json: `node <options> bin/tributary.js`). */
-function startNodeOptions() {
-  const start = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
-  const m = /^node\s+(.*?)\s*bin\/tributary\.js\b/.exec(start);
-  return m && m[1] ? m[1].split(/\s+/) : [];
-}
 
 /** A request frame with a v1 header (client id "code-cache") and `body`. */
 function requestFrame(apiKey, apiVersion, correlationId, body) {
@@ -68,7 +62,7 @@ function firstRequests(port) {
 let child;
 
 async function main() {
-  const nodeOptions = startNodeOptions();
+  const nodeOptions = npmStartNodeOptions(root);
   const sha256 = crypto.createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
   const existing = readCacheFile(cacheFile);
   if (

@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { waitReady } from './kafka-probe';
+import { npmStartNodeOptions } from '../../tools/npm-start-options';
 
 export type TargetKind = 'tributary' | 'kafka' | 'null-sink';
 
@@ -138,7 +139,7 @@ export async function startTributary(l: TributaryLaunch): Promise<RunningTarget>
     kind: 'tributary',
     cmd: process.execPath,
     // bin/tributary.js is what `npx tributary` and `npm start` run (it loads the CLI bundle, dist/cli/tributary.cjs).
-    args: [...startNodeOptions(l.repoRoot), ...nodeArgs, join(l.repoRoot, 'bin', 'tributary.js'), ...overrides.flatMap((o) => ['--override', o])],
+    args: [...npmStartNodeOptions(l.repoRoot), ...nodeArgs, join(l.repoRoot, 'bin', 'tributary.js'), ...overrides.flatMap((o) => ['--override', o])],
     env: { ...process.env, TRIBUTARY_LOG_FORMAT: 'json', ...l.env },
     port,
     dataDir: l.dataDir,
@@ -146,13 +147,6 @@ export async function startTributary(l: TributaryLaunch): Promise<RunningTarget>
     readyTopic: l.readyTopic,
     timeoutMs: 120_000,
   });
-}
-
-/** The Node options of `npm start` (package.json: `node <options> bin/tributary.js`), so the bench runs what users run. */
-export function startNodeOptions(repoRoot: string): string[] {
-  const start = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.start ?? '';
-  const m = /^node\s+(.*?)\s*bin\/tributary\.js\b/.exec(start);
-  return m && m[1] ? m[1].split(/\s+/) : [];
 }
 
 let kafkaClasspath: string | undefined;
