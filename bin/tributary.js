@@ -1,10 +1,11 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Package entry point for `npx tributary`: runs the compiled CLI (built by `npm run build`).
-// The CLI is bundled by esbuild into one file (our ~340 compiled modules; npm packages stay
-// separate): resolving, reading and wrapping each module file cost ~25 ms of a ~160 ms start-up
-// on the bench machine (bench/README.md, "Start-up"). The unbundled build in dist/src is the same
-// code and is what the embedding API (`require('tributary')`) loads. The bundle is compiled with
-// the V8 code cache `npm run build` makes beside it (code-cache.js).
+// The CLI is bundled by esbuild into one file (our ~340 compiled modules and pino; other npm
+// packages stay separate, tools/bundle-cli.js): resolving, reading and wrapping each module file
+// cost ~25 ms of a ~160 ms start-up on the bench machine (bench/README.md, "Start-up"). The
+// unbundled build in dist/src is the same code and is what the embedding API
+// (`require('tributary')`) loads. The bundle is compiled with the V8 code cache `npm run build`
+// makes beside it (code-cache.js).
 // Node options (here, in package.json's start script and in the Dockerfile): a 4 MiB young
 // generation semi-space (Node's default is 16 MiB). A broker's objects are short-lived, and
 // the smaller young generation keeps ~25-30 MiB less resident at no measured throughput cost

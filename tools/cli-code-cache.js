@@ -1,8 +1,8 @@
 'use strict';
 // Makes dist/cli/tributary.code-cache, the V8 code cache bin/tributary.js compiles the CLI bundle
-// with (bin/code-cache.js). Run by `npm run build` after esbuild: starts the broker as `npm start`
-// does (same Node options: V8 accepts a cache only under the flags it was made with) on a
-// temporary data directory and a free port, asks it for ApiVersions and Metadata as a client's
+// with (bin/code-cache.js). Run by `npm run build` after tools/bundle-cli.js: starts the broker as
+// `npm start` does (same Node options: V8 accepts a cache only under the flags it was made with)
+// on a temporary data directory and a free port, asks it for ApiVersions and Metadata as a client's
 // first requests do, stops it with SIGTERM, and the broker writes the cache of everything compiled
 // so far as it exits. Leaves an existing cache alone when it was made for this bundle, Node and
 // flags. On failure it says why and exits 1: the build is then incomplete (start-up works without
