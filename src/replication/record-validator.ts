@@ -28,14 +28,15 @@
  * Offsets, the leader epoch and LogAppendTime are stamped later, by the log, in its append queue.
  */
 import { toCompressionType, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/compression/codec';
-import { ATTRIBUTES_OFFSET, Attr, Compression, CompressionType, MAX_TIMESTAMP_OFFSET, NO_TIMESTAMP, TimestampType } from '../protocol/records/batch-header';
+import { DecompressScratch } from '../protocol/compression/decompress-scratch';
+import { ATTRIBUTES_OFFSET, Attr, BASE_TIMESTAMP_OFFSET, Compression, CompressionType, MAX_TIMESTAMP_OFFSET, NO_TIMESTAMP, TimestampType } from '../protocol/records/batch-header';
 import { buildRecordBatch, RecordInput } from '../protocol/records/batch-builder';
 import { BatchSlice, readBatchSlice } from '../protocol/records/batch-iterate';
 import { validateBatch } from '../protocol/records/batch-validate';
 import { InvalidRecordError, UnsupportedCompressionTypeError } from '../protocol/records/errors';
 import { iterateMessageSet, LegacyMessage } from '../protocol/records/legacy-message-set';
 import { setMaxTimestamp } from '../protocol/records/log-append-time';
-import { iterateRecords } from '../protocol/records/record-iterate';
+import { iterateRecords, scanRecords } from '../protocol/records/record-iterate';
 import { RecordTooLargeError } from '../log/errors';
 import { AppendConfig, UNBOUNDED_MS, hasTimestampBounds, targetCodec } from './append-config';
 import { InvalidProduceRecordsError, RecordError, RecordValidationError } from './errors';
@@ -140,12 +141,12 @@ class RecordRules {
   constructor(private readonly ctx: ValidationContext) {}
 
   /**
-   * `producerAppendTime`: the batch (or legacy message) says LogAppendTime. `valueSize` only
-   * serves the message (Kafka prints the record).
+   * `keySize` is -1 for a null key. `producerAppendTime`: the batch (or legacy message) says
+   * LogAppendTime. `valueSize` only serves the message (Kafka prints the record).
    */
-  check(index: number, offset: bigint | number, key: Buffer | null, timestamp: number, producerAppendTime: boolean, valueSize = 0): void {
+  check(index: number, offset: bigint | number, keySize: number, timestamp: number, producerAppendTime: boolean, valueSize = 0): void {
     const { config, nowMs, partitionName } = this.ctx;
-    if (config.compacted && key === null) {
+    if (config.compacted && keySize < 0) {
       this.errors.push({ batchIndex: index, message: `Compacted topic cannot accept message without key in topic partition ${partitionName}` });
       return;
     }
@@ -165,7 +166,7 @@ class RecordRules {
       this.errors.push({
         batchIndex: index,
         message:
-          `Invalid timestamp type in message DefaultRecord(offset=${offset}, timestamp=${timestamp}, key=${key?.length ?? 0} bytes, ` +
+          `Invalid timestamp type in message DefaultRecord(offset=${offset}, timestamp=${timestamp}, key=${Math.max(keySize, 0)} bytes, ` +
           `value=${valueSize} bytes). Producer should not set timestamp type to LogAppendTime.`,
       });
     }
@@ -179,34 +180,54 @@ class RecordRules {
 /** The in-place uncompressed path: runs inside Log.append, after the log checked the CRC. */
 function checkUncompressed(batch: Buffer, ctx: ValidationContext): void {
   const rules = new RecordRules(ctx);
-  let i = 0;
-  for (const r of iterateRecords(batch, 0)) rules.check(i++, r.offset, r.key, r.timestamp, false);
+  const baseOffset = batch.readBigInt64BE(0);
+  const baseTimestamp = Number(batch.readBigInt64BE(BASE_TIMESTAMP_OFFSET));
+  scanRecords(batch, 0, (i, r) => rules.check(i, offsetOf(baseOffset, r.offsetDelta), r.keyLength, baseTimestamp + r.timestampDelta, false));
   rules.throwIfAny();
 }
 
-/** LogValidator.validateMessagesAndAssignOffsetsCompressed for one magic-2 batch. */
+/**
+ * Memory the compressed path decompresses into: the records are only checked there, and a fresh
+ * buffer per batch is costly (DecompressScratch). One per process is enough: validation is
+ * synchronous and the scan keeps nothing.
+ */
+const validationScratch = new DecompressScratch();
+
+/**
+ * LogValidator.validateMessagesAndAssignOffsetsCompressed for one magic-2 batch. The records are
+ * scanned without being built (most batches are kept as they are); only a batch that must be
+ * rebuilt is decompressed a second time, into records.
+ */
 function validateAndMaybeRebuild(batch: Buffer, source: CompressionType, target: CompressionType, ctx: ValidationContext): PreparedRecords {
   // CRC first (Kafka's analyzeAndValidateRecords), then the client rules.
   const header = validateBatch(batch, 0, { fromClient: true });
   const producerAppendTime = (header.attributes & Attr.TIMESTAMP_TYPE) !== 0;
+  const logAppendTime = producerAppendTime ? Number(header.maxTimestamp) : undefined;
+  const baseTimestamp = Number(header.baseTimestamp);
   const rules = new RecordRules(ctx);
-  const kept: RecordInput[] = [];
   let inPlace = source === target;
   let maxTimestamp = NO_TIMESTAMP;
-  let index = 0;
-  for (const r of iterateRecords(batch, 0, { maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES })) {
-    rules.check(index, r.offset, r.key, r.timestamp, producerAppendTime, r.value?.length ?? 0);
-    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
-    // Old clients wrote wrong inner offsets; Kafka rewrites the batch rather than refusing it.
-    if (r.offsetDelta !== index) inPlace = false;
-    kept.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: index });
-    index++;
-  }
+  scanRecords(
+    batch,
+    0,
+    (index, r) => {
+      const timestamp = logAppendTime ?? baseTimestamp + r.timestampDelta;
+      rules.check(index, offsetOf(header.baseOffset, r.offsetDelta), r.keyLength, timestamp, producerAppendTime, Math.max(r.valueLength, 0));
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+      // Old clients wrote wrong inner offsets; Kafka rewrites the batch rather than refusing it.
+      if (r.offsetDelta !== index) inPlace = false;
+    },
+    { maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES, scratch: validationScratch },
+  );
   rules.throwIfAny();
   if (inPlace) {
     // LogAppendTime topics are stamped by the log; otherwise the type is CreateTime (Kafka's setMaxTimestamp).
     if (!ctx.config.logAppendTime) setMaxTimestamp(batch, 0, TimestampType.CREATE_TIME, maxTimestamp);
     return { records: batch };
+  }
+  const kept: RecordInput[] = [];
+  for (const r of iterateRecords(batch, 0, { maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES })) {
+    kept.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: kept.length });
   }
   const rebuilt = buildRecordBatch({
     compression: target,
@@ -221,6 +242,9 @@ function validateAndMaybeRebuild(batch: Buffer, source: CompressionType, target:
   return { records: rebuilt };
 }
 
+/** A record's offset for messages: a number when the batch starts at 0 (a client's always does). */
+const offsetOf = (baseOffset: bigint, offsetDelta: number): bigint | number => (baseOffset === 0n ? offsetDelta : baseOffset + BigInt(offsetDelta));
+
 /** Magic 0/1 message sets become one magic-2 batch (LogValidator's conversion paths). */
 function convertLegacy(set: Buffer, ctx: ValidationContext): PreparedRecords {
   const messages: LegacyMessage[] = [];
@@ -230,7 +254,7 @@ function convertLegacy(set: Buffer, ctx: ValidationContext): PreparedRecords {
   const target = targetCodec(ctx.config, source);
   const rules = new RecordRules(ctx);
   const records: RecordInput[] = messages.map((m, i) => {
-    rules.check(i, m.offset, m.key, m.timestamp, m.timestampType === TimestampType.LOG_APPEND_TIME, m.value?.length ?? 0);
+    rules.check(i, m.offset, m.key?.length ?? -1, m.timestamp, m.timestampType === TimestampType.LOG_APPEND_TIME, m.value?.length ?? 0);
     return { key: m.key, value: m.value, timestamp: m.timestamp, offsetDelta: i };
   });
   rules.throwIfAny();

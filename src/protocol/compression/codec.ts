@@ -8,6 +8,7 @@
  */
 import { Compression, CompressionType } from '../records/batch-header';
 import { UnsupportedCompressionTypeError } from '../records/errors';
+import { DecompressScratch } from './decompress-scratch';
 import { gzipCompress, gzipDecompress } from './gzip';
 import { lz4Compress, lz4Decompress } from './lz4-frame';
 import { snappyCompress, snappyDecompress } from './snappy';
@@ -36,6 +37,11 @@ export interface DecompressOptions {
   maxOutputBytes?: number;
   /** lz4 only: skip the header checksum check, as Kafka does for magic-0 message sets. */
   legacyLz4HeaderChecksum?: boolean;
+  /**
+   * Reusable memory the output may be placed in (lz4, zstd): the result is then valid only until
+   * the scratch's next use, so nothing may keep a slice of it.
+   */
+  scratch?: DecompressScratch;
 }
 
 /** Checks a codec id from the wire; throws UnsupportedCompressionTypeError for 5-7. */
@@ -71,9 +77,9 @@ export function decompress(type: CompressionType, data: Buffer, options: Decompr
     case Compression.SNAPPY:
       return snappyDecompress(data, max);
     case Compression.LZ4:
-      return lz4Decompress(data, max, options.legacyLz4HeaderChecksum ?? false);
+      return lz4Decompress(data, max, options.legacyLz4HeaderChecksum ?? false, options.scratch);
     case Compression.ZSTD:
-      return zstdDecompress(data, max);
+      return zstdDecompress(data, max, options.scratch);
     default:
       throw new UnsupportedCompressionTypeError(`unknown compression type id ${type as number}`);
   }

@@ -14,3 +14,4 @@ export { snappyCompress, snappyDecompress, isXerialFramed } from './snappy';
 export { lz4Compress, lz4Decompress, readLz4FrameDescriptor } from './lz4-frame';
 export { zstdCompress, zstdDecompress } from './zstd';
 export { xxhash32 } from './xxhash32';
+export { DecompressScratch } from './decompress-scratch';

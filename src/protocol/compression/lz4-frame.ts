@@ -21,6 +21,7 @@
  */
 import { CodecUnavailableError, CorruptRecordError, DecompressedSizeExceededError } from '../records/errors';
 import { backend } from './backends';
+import { DecompressScratch } from './decompress-scratch';
 import { lz4BlockOutputBound, Lz4BlockError, lz4DecodeBlockInto } from './lz4-block';
 import { xxhash32 } from './xxhash32';
 
@@ -115,10 +116,13 @@ function decodeBlock(data: Buffer, sizeFieldPos: number, size: number, limit: nu
   return out.subarray(0, n);
 }
 
-/** Decompresses one lz4 frame; fails past `maxOutputBytes`. */
-export function lz4Decompress(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum = false): Buffer {
+/**
+ * Decompresses one lz4 frame; fails past `maxOutputBytes`. With `scratch`, a frame of several
+ * blocks is joined in the scratch's memory (valid until its next use) instead of a new buffer.
+ */
+export function lz4Decompress(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum = false, scratch?: DecompressScratch): Buffer {
   try {
-    return decodeFrame(data, maxOutputBytes, legacyHeaderChecksum);
+    return decodeFrame(data, maxOutputBytes, legacyHeaderChecksum, scratch);
   } catch (e) {
     if (e instanceof Lz4BlockError && e.outputOverflow) throw new DecompressedSizeExceededError('lz4', maxOutputBytes);
     if (e instanceof Lz4FrameError || e instanceof Lz4BlockError) throw new CorruptRecordError(`invalid lz4 data: ${e.message}`, { cause: e });
@@ -126,7 +130,7 @@ export function lz4Decompress(data: Buffer, maxOutputBytes: number, legacyHeader
   }
 }
 
-function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum: boolean): Buffer {
+function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum: boolean, scratch: DecompressScratch | undefined): Buffer {
   const desc = readLz4FrameDescriptor(data, legacyHeaderChecksum);
   if (desc.contentSize !== undefined && desc.contentSize > maxOutputBytes) throw new DecompressedSizeExceededError('lz4', maxOutputBytes);
   const chunks: Buffer[] = [];
@@ -161,7 +165,7 @@ function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum:
     produced += block.length;
     pos = start + size + checksumBytes;
   }
-  const out = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced);
+  const out = chunks.length === 1 ? chunks[0] : scratch ? joinInto(scratch.take(produced), chunks) : Buffer.concat(chunks, produced);
   if (desc.contentChecksum) {
     if (data.length - pos < 4) throw new Lz4FrameError('lz4 frame ends inside its content checksum');
     if (xxhash32(out) !== data.readUInt32LE(pos)) throw new Lz4FrameError('lz4 content checksum mismatch');
@@ -169,5 +173,11 @@ function decodeFrame(data: Buffer, maxOutputBytes: number, legacyHeaderChecksum:
   if (desc.contentSize !== undefined && desc.contentSize !== produced) {
     throw new Lz4FrameError(`lz4 frame declared ${desc.contentSize} content bytes but holds ${produced}`);
   }
+  return out;
+}
+
+function joinInto(out: Buffer, chunks: Buffer[]): Buffer {
+  let pos = 0;
+  for (const c of chunks) pos += c.copy(out, pos);
   return out;
 }

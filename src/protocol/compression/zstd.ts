@@ -10,6 +10,7 @@
  */
 import { CodecUnavailableError, CorruptRecordError, DecompressedSizeExceededError } from '../records/errors';
 import { backend, ZstdBinding, ZstdCCtx, ZstdDCtx } from './backends';
+import { DecompressScratch } from './decompress-scratch';
 
 /** Kafka's default zstd level (CompressionType.ZSTD default, zstd's own default). */
 export const ZSTD_DEFAULT_LEVEL = 3;
@@ -40,14 +41,15 @@ export function zstdCompress(data: Buffer, level = ZSTD_DEFAULT_LEVEL): Buffer {
   return out.subarray(0, n);
 }
 
-export function zstdDecompress(data: Buffer, maxOutputBytes: number): Buffer {
+/** Decompresses zstd frames; with `scratch`, a frame that declares its size is decoded into the scratch's memory. */
+export function zstdDecompress(data: Buffer, maxOutputBytes: number, scratch?: DecompressScratch): Buffer {
   const ctx = contexts('decompress');
   const { lib, dctx } = ctx;
   dctx.reset(lib.ResetDirective.sessionOnly);
   try {
     const declared = data.length > 0 ? safeContentSize(lib, data) : null;
     if (declared !== null && declared <= maxOutputBytes) {
-      const out = Buffer.allocUnsafe(declared);
+      const out = scratch ? scratch.take(declared) : Buffer.allocUnsafe(declared);
       try {
         if (dctx.decompress(out, data) === declared) return out;
       } catch {

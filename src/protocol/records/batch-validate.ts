@@ -27,8 +27,9 @@ import {
   readBatchHeader,
 } from './batch-header';
 import { toCompressionType, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../compression/codec';
+import { DecompressScratch } from '../compression/decompress-scratch';
 import { CorruptRecordError, InvalidRecordError } from './errors';
-import { checkedBatchSize, iterateRecords } from './record-iterate';
+import { checkedBatchSize, scanRecords } from './record-iterate';
 
 /** Smallest encoded record: length, attributes, timestampDelta, offsetDelta, key, value, header count. */
 export const MIN_RECORD_SIZE = 7;
@@ -40,6 +41,8 @@ export interface ValidateBatchOptions {
   deep?: boolean;
   /** Limit on decompressed bytes for `deep` (default 64 MiB). */
   maxDecompressedBytes?: number;
+  /** Reusable memory for `deep` to decompress into. */
+  scratch?: DecompressScratch;
 }
 
 /** Validates the batch at `off` and returns its header; throws a typed RecordsError otherwise. */
@@ -81,9 +84,8 @@ function checkClientBatch(h: BatchHeader): void {
 }
 
 function checkRecords(buf: Buffer, off: number, h: BatchHeader, options: ValidateBatchOptions): void {
-  let index = 0;
   let previous = -1;
-  for (const r of iterateRecords(buf, off, options)) {
+  scanRecords(buf, off, (index, r) => {
     if (options.fromClient ? r.offsetDelta !== index : r.offsetDelta <= previous) {
       throw new InvalidRecordError(`record ${index} has offset delta ${r.offsetDelta} after ${previous}`);
     }
@@ -91,6 +93,5 @@ function checkRecords(buf: Buffer, off: number, h: BatchHeader, options: Validat
       throw new InvalidRecordError(`record ${index} has offset delta ${r.offsetDelta} beyond lastOffsetDelta ${h.lastOffsetDelta}`);
     }
     previous = r.offsetDelta;
-    index++;
-  }
+  }, { maxDecompressedBytes: options.maxDecompressedBytes, scratch: options.scratch });
 }

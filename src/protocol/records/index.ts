@@ -7,6 +7,7 @@
  *  - validateBatch(buf, off, {fromClient, deep}): framing, magic, CRC-32C, header consistency.
  *  - iterateRecords(buf, off) / readRecords(buf, off): the records of one magic-2 batch,
  *    decompressed if needed, key/value/header values as Buffer slices. No CRC check: validate first.
+ *    scanRecords(buf, off, visit): the same walk and checks, lengths instead of slices.
  *  - buildRecordBatch({...}) / RecordBatchBuilder: write a magic-2 batch (compaction, control
  *    markers, internal topics).
  *  - buildEndTxnMarkerBatch, decodeControlRecordKey, decodeEndTxnMarkerValue: control records.
@@ -21,9 +22,9 @@ export { iterateBatches, scanBatches, readBatchSlice, LEGACY_RECORD_OVERHEAD_V0,
 export type { BatchSlice, BatchScan, IterateBatchesOptions } from './batch-iterate';
 export { validateBatch, MIN_RECORD_SIZE } from './batch-validate';
 export type { ValidateBatchOptions } from './batch-validate';
-export { iterateRecords, readRecords, recordsData, checkedBatchSize } from './record-iterate';
-export type { IterateRecordsOptions } from './record-iterate';
-export type { DecodedRecord, RecordHeader } from './record';
+export { iterateRecords, readRecords, recordsData, checkedBatchSize, scanRecords } from './record-iterate';
+export type { IterateRecordsOptions, ScanRecordsOptions } from './record-iterate';
+export type { DecodedRecord, RecordHeader, RecordSummary } from './record';
 export { buildRecordBatch, RecordBatchBuilder } from './batch-builder';
 export type { BuildRecordBatchOptions, RecordBatchOptions, RecordInput, RecordHeaderInput } from './batch-builder';
 export {

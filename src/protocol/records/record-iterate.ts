@@ -6,10 +6,12 @@
  * record; they do NOT check the CRC: call validateBatch() first for data from the network or disk.
  *
  * Decompressed data is bounded by `maxDecompressedBytes` (DecompressedSizeExceededError).
+ * `scanRecords` walks the same records without building them (validation).
  * Key, value and header values are slices of the batch (uncompressed) or of the decompressed
  * buffer (compressed): no per-record copies.
  */
 import { decompress, DEFAULT_MAX_DECOMPRESSED_BYTES, toCompressionType } from '../compression/codec';
+import { DecompressScratch } from '../compression/decompress-scratch';
 import {
   Attr,
   BATCH_HEADER_SIZE,
@@ -22,12 +24,17 @@ import {
   ATTRIBUTES_OFFSET,
 } from './batch-header';
 import { CorruptRecordError, InvalidRecordError } from './errors';
-import { DecodedRecord, readRecord, RecordContext } from './record';
+import { DecodedRecord, readRecord, RecordContext, RecordSummary, scanRecord } from './record';
 import { ByteReader } from './varint';
 
 export interface IterateRecordsOptions {
   /** Limit on the decompressed size of a compressed batch (default 64 MiB). */
   maxDecompressedBytes?: number;
+}
+
+export interface ScanRecordsOptions extends IterateRecordsOptions {
+  /** Reusable memory for the decompressed records (nothing of them outlives the scan). */
+  scratch?: DecompressScratch;
 }
 
 /** Total size of the magic-2 batch at `off`, after checking it is complete and really magic 2. */
@@ -45,12 +52,12 @@ export function checkedBatchSize(buf: Buffer, off: number): number {
 }
 
 /** The records section of the batch at `off`, decompressed if needed. */
-export function recordsData(buf: Buffer, off = 0, options: IterateRecordsOptions = {}): Buffer {
+export function recordsData(buf: Buffer, off = 0, options: ScanRecordsOptions = {}): Buffer {
   const size = checkedBatchSize(buf, off);
   const raw = buf.subarray(off + BATCH_HEADER_SIZE, off + size);
   const codec = toCompressionType(buf.readInt16BE(off + ATTRIBUTES_OFFSET) & Attr.COMPRESSION_MASK);
   if (codec === Compression.NONE) return raw;
-  return decompress(codec, raw, { maxOutputBytes: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES });
+  return decompress(codec, raw, { maxOutputBytes: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, scratch: options.scratch });
 }
 
 function recordContext(buf: Buffer, off: number): RecordContext {
@@ -65,15 +72,43 @@ function recordContext(buf: Buffer, off: number): RecordContext {
  * size"), CorruptRecordError if the batch is truncated or its compressed data is bad.
  */
 export function* iterateRecords(buf: Buffer, off = 0, options: IterateRecordsOptions = {}): Generator<DecodedRecord, void, undefined> {
+  const { reader, count } = openRecords(buf, off, options);
+  const ctx = recordContext(buf, off);
+  for (let i = 0; i < count; i++) {
+    checkRecordLeft(reader, count, i);
+    yield readRecord(reader, ctx);
+  }
+  checkNothingLeft(reader, count);
+}
+
+/**
+ * Walks the records of the batch at `off` with iterateRecords' checks, calling `visit` with the
+ * record's index and a summary that is reused for every record (copy what you keep). Builds no
+ * per-record objects; for validating records that are then written as they are.
+ */
+export function scanRecords(buf: Buffer, off: number, visit: (index: number, record: Readonly<RecordSummary>) => void, options: ScanRecordsOptions = {}): void {
+  const { reader, count } = openRecords(buf, off, options);
+  const summary: RecordSummary = { offsetDelta: 0, timestampDelta: 0, keyLength: -1, valueLength: -1 };
+  for (let i = 0; i < count; i++) {
+    checkRecordLeft(reader, count, i);
+    scanRecord(reader, summary);
+    visit(i, summary);
+  }
+  checkNothingLeft(reader, count);
+}
+
+function openRecords(buf: Buffer, off: number, options: ScanRecordsOptions): { reader: ByteReader; count: number } {
   const data = recordsData(buf, off, options);
   const count = buf.readInt32BE(off + RECORD_COUNT_OFFSET);
   if (count < 0) throw new InvalidRecordError(`record batch has invalid record count ${count}`);
-  const ctx = recordContext(buf, off);
-  const reader = new ByteReader(data, 0, data.length);
-  for (let i = 0; i < count; i++) {
-    if (reader.remaining === 0) throw new InvalidRecordError(`record batch declares ${count} records but holds ${i}`);
-    yield readRecord(reader, ctx);
-  }
+  return { reader: new ByteReader(data, 0, data.length), count };
+}
+
+function checkRecordLeft(reader: ByteReader, count: number, index: number): void {
+  if (reader.remaining === 0) throw new InvalidRecordError(`record batch declares ${count} records but holds ${index}`);
+}
+
+function checkNothingLeft(reader: ByteReader, count: number): void {
   if (reader.remaining !== 0) {
     throw new InvalidRecordError(`record batch has ${reader.remaining} bytes left after its ${count} declared records`);
   }

@@ -48,30 +48,21 @@ export interface RecordContext {
 /** Reads one record at `reader.pos`; throws InvalidRecordError on any malformed field. */
 export function readRecord(reader: ByteReader, ctx: RecordContext): DecodedRecord {
   const start = reader.pos;
-  const length = reader.readVarint();
-  if (length < 0) throw new InvalidRecordError(`record has negative length ${length}`);
-  reader.need(length, 'a record');
-  const body = new ByteReader(reader.buf, reader.pos, reader.pos + length);
+  const body = openRecordBody(reader);
   const attributes = body.readInt8();
   const timestampDelta = body.readVarlong();
   const offsetDelta = body.readVarint();
   const key = body.readVarBytes('record key');
   const value = body.readVarBytes('record value');
-  const headerCount = body.readVarint();
-  if (headerCount < 0) throw new InvalidRecordError(`record has invalid header count ${headerCount}`);
+  const headerCount = readHeaderCount(body);
   const headers: RecordHeader[] = [];
   for (let i = 0; i < headerCount; i++) {
-    const keyLength = body.readVarint();
-    if (keyLength < 0) throw new InvalidRecordError(`record header has negative key length ${keyLength}`);
-    body.need(keyLength, 'a header key');
+    const keyLength = readHeaderKeyLength(body);
     const headerKey = body.buf.toString('utf8', body.pos, body.pos + keyLength);
     body.pos += keyLength;
     headers.push({ key: headerKey, value: body.readVarBytes('record header value') });
   }
-  if (body.pos !== body.end) {
-    throw new InvalidRecordError(`record declares ${length} bytes but its fields take ${body.pos - (body.end - length)}`);
-  }
-  reader.pos = body.end;
+  closeRecordBody(reader, body);
   return {
     attributes,
     offsetDelta,
@@ -83,6 +74,64 @@ export function readRecord(reader: ByteReader, ctx: RecordContext): DecodedRecor
     headers,
     sizeInBytes: body.end - start,
   };
+}
+
+/** What a validator reads of a record: lengths instead of slices (-1 = null). */
+export interface RecordSummary {
+  offsetDelta: number;
+  timestampDelta: number;
+  keyLength: number;
+  valueLength: number;
+}
+
+/**
+ * Steps over one record at `reader.pos` with exactly readRecord's checks, filling `out` instead of
+ * building a record: no slices, strings or objects per record (Kafka's LogValidator walks
+ * compressed batches with its skipKeyValueIterator for the same reason).
+ */
+export function scanRecord(reader: ByteReader, out: RecordSummary): void {
+  const body = openRecordBody(reader);
+  body.readInt8();
+  out.timestampDelta = body.readVarlong();
+  out.offsetDelta = body.readVarint();
+  out.keyLength = body.skipVarBytes('record key');
+  out.valueLength = body.skipVarBytes('record value');
+  const headerCount = readHeaderCount(body);
+  for (let i = 0; i < headerCount; i++) {
+    const keyLength = readHeaderKeyLength(body); // (not `body.pos += …`: that reads pos before the call moves it)
+    body.pos += keyLength;
+    body.skipVarBytes('record header value');
+  }
+  closeRecordBody(reader, body);
+}
+
+/** Reads the record's length varint and returns a reader bounded to its body. */
+function openRecordBody(reader: ByteReader): ByteReader {
+  const length = reader.readVarint();
+  if (length < 0) throw new InvalidRecordError(`record has negative length ${length}`);
+  reader.need(length, 'a record');
+  return new ByteReader(reader.buf, reader.pos, reader.pos + length);
+}
+
+function closeRecordBody(reader: ByteReader, body: ByteReader): void {
+  if (body.pos !== body.end) {
+    throw new InvalidRecordError(`record declares ${body.end - reader.pos} bytes but its fields take ${body.pos - reader.pos}`);
+  }
+  reader.pos = body.end;
+}
+
+function readHeaderCount(body: ByteReader): number {
+  const headerCount = body.readVarint();
+  if (headerCount < 0) throw new InvalidRecordError(`record has invalid header count ${headerCount}`);
+  return headerCount;
+}
+
+/** A header key's length, checked to be in the record (the key's bytes follow). */
+function readHeaderKeyLength(body: ByteReader): number {
+  const keyLength = body.readVarint();
+  if (keyLength < 0) throw new InvalidRecordError(`record header has negative key length ${keyLength}`);
+  body.need(keyLength, 'a header key');
+  return keyLength;
 }
 
 /** A record ready to be written: header keys already UTF-8 encoded. */

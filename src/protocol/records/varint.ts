@@ -62,15 +62,20 @@ export class ByteReader {
 
   /** A length-prefixed (varint) byte slice of the underlying buffer, or null for length -1. */
   readVarBytes(what: string): Buffer | null {
+    const len = this.skipVarBytes(what);
+    return len < 0 ? null : this.buf.subarray(this.pos - len, this.pos);
+  }
+
+  /** Steps over a length-prefixed (varint) byte field; returns its length, -1 for null. */
+  skipVarBytes(what: string): number {
     const len = this.readVarint();
     if (len < 0) {
-      if (len === -1) return null;
+      if (len === -1) return -1;
       throw new InvalidRecordError(`${what} has invalid length ${len}`);
     }
     this.need(len, what);
-    const start = this.pos;
     this.pos += len;
-    return this.buf.subarray(start, start + len);
+    return len;
   }
 }
 

@@ -3,6 +3,7 @@ import { compressFrameSync, compressSync } from 'lz4-napi';
 import { lz4Compress, lz4Decompress, readLz4FrameDescriptor } from '../../../src/protocol/compression/lz4-frame';
 import { lz4DecodeBlockInto, Lz4BlockError } from '../../../src/protocol/compression/lz4-block';
 import { xxhash32 } from '../../../src/protocol/compression/xxhash32';
+import { DecompressScratch } from '../../../src/protocol/compression/decompress-scratch';
 import { overrideBackends, resetBackendOverrides } from '../../../src/protocol/compression/backends';
 import { CorruptRecordError, DecompressedSizeExceededError } from '../../../src/protocol/records/errors';
 
@@ -65,6 +66,16 @@ describe('lz4 frames', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('joins a frame of several blocks in the scratch memory it is given', () => {
+    const data = Buffer.from('0123456789abcdef'.repeat(20_000));
+    const f = frame({ bd: 0x40, blocks: [[rawBlock(data.subarray(0, 65_536)), false], [rawBlock(data.subarray(65_536, 131_072)), false], [data.subarray(131_072, 140_000), true]] });
+    const scratch = new DecompressScratch();
+    const out = lz4Decompress(f, MAX, false, scratch);
+    expect(out.equals(data.subarray(0, 140_000))).toBe(true);
+    expect(out.buffer).toBe(scratch.take(1).buffer);
+    expect(() => lz4Decompress(f, 100_000, false, scratch)).toThrow(DecompressedSizeExceededError);
   });
 
   it('leaves the input frame as it was, decoded, corrupt or over the limit (size fields are borrowed for lz4-napi)', () => {

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { buildRecordBatch } from '../../../src/protocol/records/batch-builder';
 import { BATCH_HEADER_SIZE, Compression, rewriteCrc, RECORD_COUNT_OFFSET, LAST_OFFSET_DELTA_OFFSET } from '../../../src/protocol/records/batch-header';
-import { iterateRecords, readRecords, recordsData } from '../../../src/protocol/records/record-iterate';
+import { iterateRecords, readRecords, recordsData, scanRecords } from '../../../src/protocol/records/record-iterate';
+import { RecordSummary } from '../../../src/protocol/records/record';
+import { DecompressScratch } from '../../../src/protocol/compression/decompress-scratch';
+import { ALL_CODECS, recordsArb } from './arbitraries';
 import { CorruptRecordError, DecompressedSizeExceededError, InvalidRecordError } from '../../../src/protocol/records/errors';
 
 /** A batch whose records section is `records` (hex), with header fields made consistent. */
@@ -96,5 +99,86 @@ describe('iterateRecords', () => {
         }
       }),
     );
+  });
+});
+
+/** What scanRecords reports, copied per record (it reuses one summary object). */
+function scanned(b: Buffer, scratch?: DecompressScratch): RecordSummary[] {
+  const out: RecordSummary[] = [];
+  scanRecords(b, 0, (index, r) => {
+    expect(index).toBe(out.length);
+    out.push({ ...r });
+  }, { scratch });
+  return out;
+}
+
+/** The same fields from iterateRecords, or the error either walk throws. */
+function summaries(walk: () => RecordSummary[]): RecordSummary[] | string {
+  try {
+    return walk();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidRecordError);
+    return (e as Error).message;
+  }
+}
+
+const fromIterate = (b: Buffer): RecordSummary[] =>
+  readRecords(b).map((r) => ({ offsetDelta: r.offsetDelta, timestampDelta: r.timestampDelta, keyLength: r.key?.length ?? -1, valueLength: r.value?.length ?? -1 }));
+
+describe('scanRecords', () => {
+  it('reports what iterateRecords reads, for every codec', () => {
+    for (const [, codec] of ALL_CODECS) {
+      fc.assert(
+        fc.property(recordsArb({ gaps: true }), (records) => {
+          const b = buildRecordBatch({ compression: codec, records });
+          expect(scanned(b)).toEqual(fromIterate(b));
+          expect(scanned(b, new DecompressScratch())).toEqual(fromIterate(b));
+        }),
+        { numRuns: 40 },
+      );
+    }
+  });
+
+  it('fails exactly where and how iterateRecords fails, on any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 60 }), fc.nat(5), (bytes, count) => {
+        const b = withRecords(Buffer.from(bytes).toString('hex'), count);
+        expect(summaries(() => scanned(b))).toEqual(summaries(() => fromIterate(b)));
+      }),
+      { numRuns: 2000 },
+    );
+    // Valid records cut or altered anywhere, headers included.
+    const good = buildRecordBatch({ records: Array.from({ length: 3 }, (_, i) => ({ key: Buffer.from('k' + i), value: Buffer.alloc(5, i), headers: [{ key: 'hh', value: i ? Buffer.from('x') : null }], timestamp: i })) });
+    const body = good.subarray(BATCH_HEADER_SIZE);
+    for (let i = 0; i < body.length; i++) {
+      for (const v of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+        const altered = Buffer.from(body);
+        altered[i] = v;
+        const b = withRecords(altered.toString('hex'), 3);
+        expect(summaries(() => scanned(b))).toEqual(summaries(() => fromIterate(b)));
+      }
+      const cut = withRecords(body.subarray(0, i).toString('hex'), 3);
+      expect(summaries(() => scanned(cut))).toEqual(summaries(() => fromIterate(cut)));
+    }
+  });
+
+  it('rejects the malformed golden cases with the messages iterateRecords gives', () => {
+    for (const hex of ['0e000000017e7600', '0e0000000102760001', '7f00', 'fe0100', '8f8f8f8f8f01', '0e00000001027601', '10000000010276' + '0201', '1000000001027600aa']) {
+      const b = withRecords(hex, 1);
+      expect(summaries(() => scanned(b))).toEqual(summaries(() => fromIterate(b)));
+      expect(typeof summaries(() => scanned(b))).toBe('string');
+    }
+  });
+
+  it('decompresses into the scratch memory it is given, and the next scan reuses it', () => {
+    // zstd with a declared size here; lz4 frames of several blocks: lz4-frame.test.ts.
+    const records = Array.from({ length: 300 }, (_, i) => ({ value: Buffer.alloc(1000, i % 7), timestamp: i }));
+    const scratch = new DecompressScratch();
+    const b = buildRecordBatch({ compression: Compression.ZSTD, records });
+    const data = recordsData(b, 0, { scratch });
+    expect(data.equals(recordsData(b, 0))).toBe(true);
+    expect(scratch.capacity).toBeGreaterThanOrEqual(data.length);
+    expect(recordsData(b, 0, { scratch }).buffer).toBe(data.buffer);
+    expect(scanned(b, scratch)).toEqual(fromIterate(b));
   });
 });
