@@ -31,4 +31,4 @@ RUN mkdir -p /var/lib/tributary && chown -R node:node /var/lib/tributary
 USER node
 VOLUME ["/var/lib/tributary"]
 EXPOSE 9092
-ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/tributary.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--expose-gc", "bin/tributary.js"]

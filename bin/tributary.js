@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc
 // Package entry point for `npx tributary`: runs the compiled CLI (built by `npm run build`).
 // The CLI is bundled by esbuild into one file (our ~340 compiled modules and pino; other npm
 // packages stay separate, tools/bundle-cli.js): resolving, reading and wrapping each module file
@@ -6,10 +6,12 @@
 // unbundled build in dist/src is the same code and is what the embedding API
 // (`require('tributary')`) loads. The bundle is compiled with the V8 code cache `npm run build`
 // makes beside it (code-cache.js).
-// Node options (here, in package.json's start script and in the Dockerfile): a 4 MiB young
-// generation semi-space (Node's default is 16 MiB). A broker's objects are short-lived, and
-// the smaller young generation keeps ~25-30 MiB less resident at no measured throughput cost
-// (bench/README.md).
+// Node options (here, in package.json's start script and in the Dockerfile; a test keeps the
+// three equal): a 4 MiB young generation semi-space (Node's default is 16 MiB). A broker's
+// objects are short-lived, and the smaller young generation keeps ~25-30 MiB less resident at no
+// measured throughput cost. `--expose-gc` lets decompression pace young-generation collections
+// by the bytes the native decoders return (src/protocol/compression/decoded-garbage.ts).
+// Both: bench/README.md.
 const path = require('node:path');
 const { loadWithCodeCache } = require('./code-cache.js');
 

@@ -10,6 +10,16 @@ describe('npmStartNodeOptions', () => {
     expect(['node', ...npmStartNodeOptions(join(__dirname, '../..')), 'bin/tributary.js'].join(' ')).toBe(start);
   });
 
+  it('are the options of bin/tributary.js (npx tributary) and of the Docker image too', () => {
+    const root = join(__dirname, '../..');
+    const options = npmStartNodeOptions(root);
+    expect(options).toContain('--expose-gc');
+    const shebang = readFileSync(join(root, 'bin', 'tributary.js'), 'utf8').split('\n')[0];
+    expect(shebang).toBe(['#!/usr/bin/env -S node', ...options].join(' '));
+    const entrypoint = /^ENTRYPOINT (.*)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))![1];
+    expect(JSON.parse(entrypoint)).toEqual(['node', ...options, 'bin/tributary.js']);
+  });
+
   it('gives no options for a plain start script, several for several', () => {
     const dir = mkdtempSync(join(tmpdir(), 'start-opts-'));
     try {

@@ -8,6 +8,7 @@
  */
 import { Compression, CompressionType } from '../records/batch-header';
 import { UnsupportedCompressionTypeError } from '../records/errors';
+import { noteDecodedBytes } from './decoded-garbage';
 import { DecompressScratch } from './decompress-scratch';
 import { gzipCompress, gzipDecompress } from './gzip';
 import { lz4Compress, lz4Decompress } from './lz4-frame';
@@ -68,10 +69,14 @@ export function compress(type: CompressionType, data: Buffer, options: CompressO
 }
 
 export function decompress(type: CompressionType, data: Buffer, options: DecompressOptions = {}): Buffer {
-  const max = options.maxOutputBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (type === Compression.NONE) return data;
+  const out = decode(type, data, options.maxOutputBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, options);
+  noteDecodedBytes(out.length);
+  return out;
+}
+
+function decode(type: CompressionType, data: Buffer, max: number, options: DecompressOptions): Buffer {
   switch (type) {
-    case Compression.NONE:
-      return data;
     case Compression.GZIP:
       return gzipDecompress(data, max);
     case Compression.SNAPPY:
