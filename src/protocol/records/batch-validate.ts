@@ -27,7 +27,6 @@ import {
   readBatchHeader,
 } from './batch-header';
 import { toCompressionType, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../compression/codec';
-import { DecompressScratch } from '../compression/decompress-scratch';
 import { CorruptRecordError, InvalidRecordError } from './errors';
 import { checkedBatchSize, scanRecords } from './record-iterate';
 
@@ -41,8 +40,6 @@ export interface ValidateBatchOptions {
   deep?: boolean;
   /** Limit on decompressed bytes for `deep` (default 64 MiB). */
   maxDecompressedBytes?: number;
-  /** Reusable memory for `deep` to decompress into. */
-  scratch?: DecompressScratch;
 }
 
 /** Validates the batch at `off` and returns its header; throws a typed RecordsError otherwise. */
@@ -93,5 +90,5 @@ function checkRecords(buf: Buffer, off: number, h: BatchHeader, options: Validat
       throw new InvalidRecordError(`record ${index} has offset delta ${r.offsetDelta} beyond lastOffsetDelta ${h.lastOffsetDelta}`);
     }
     previous = r.offsetDelta;
-  }, { maxDecompressedBytes: options.maxDecompressedBytes, scratch: options.scratch });
+  }, { maxDecompressedBytes: options.maxDecompressedBytes });
 }
