@@ -4,6 +4,7 @@
  */
 import type { BenchResults } from './results';
 import { isError } from './context';
+import { latencyCaseName } from '../workloads/latency';
 
 const COLORS = { 'null sink': '#9e9e9e', tributary: '#1f77b4', kafka: '#ff7f0e' } as const;
 type Series = keyof typeof COLORS;
@@ -93,7 +94,7 @@ export function renderChart(r: BenchResults): string {
     ],
   }));
   const lat: Group[] = (r.latency ?? []).map((row) => ({
-    label: `p${row.config.partitions} ${row.fraction * 100}% ${Math.round(row.rate / 1000)}k/s`,
+    label: `${latencyCaseName(row)} ${row.fraction * 100}% ${Math.round(row.rate / 1000)}k/s`,
     bars: [
       { series: 'tributary' as Series, value: num(row.brokers.tributary, (v: { e2e: { p99Ms: number } }) => v.e2e.p99Ms) },
       { series: 'kafka' as Series, value: num(row.brokers.kafka, (v: { e2e: { p99Ms: number } }) => v.e2e.p99Ms) },

@@ -40,6 +40,24 @@ export interface E2eResult {
   queueFull: number;
   scheduleLagMaxMs: number;
   sendSeconds: number;
+  /** Only with --group: what the group consumer saw of the group protocol. */
+  group?: GroupResult;
+}
+
+export interface GroupResult {
+  /** subscribe() → first partition assignment. */
+  joinMs: number;
+  assignments: number;
+  /** Asynchronous commits issued (one per poll batch), and how they ended. */
+  commits: number;
+  commitsOk: number;
+  commitsEmpty: number;
+  commitsFailed: number;
+  firstCommitError: string;
+  /** After a last synchronous commit: the consumer's positions and the offsets the broker returns
+   *  for the group (sums over the partitions; -1 when they could not be read). */
+  positionSum: number;
+  committedSum: number;
 }
 
 export interface ConsumeResult {

@@ -2,6 +2,7 @@
 import { BenchResults, PerBroker, sentUncompressed } from './results';
 import { isError } from './context';
 import type { BrokerKind } from './options';
+import { groupCommitProblem, latencyCaseName } from '../workloads/latency';
 
 const MB = 1e6;
 const MiB = 1024 * 1024;
@@ -74,12 +75,26 @@ export function renderMarkdown(r: BenchResults): string {
       for (const k of brokers(r)) {
         const v = val(row.brokers[k]);
         L.push(v
-          ? `| p${row.config.partitions} | ${row.fraction * 100}% | ${f(row.rate)} | ${k} | ${f(v.e2e.p50Ms, 2)} | ${f(v.e2e.p99Ms, 2)} | ${f(v.e2e.p999Ms, 2)} | ${f(v.e2e.maxMs, 1)} | ${f(v.ack.p99Ms, 2)} | ${f(v.achievedRate)} | ${f(v.scheduleLagMaxMs, 1)} | ${f(v.cpuCores, 2)} |`
-          : `| p${row.config.partitions} | ${row.fraction * 100}% | ${f(row.rate)} | ${k} | ${why(row.brokers[k])} | | | | | | | |`);
+          ? `| ${latencyCaseName(row)} | ${row.fraction * 100}% | ${f(row.rate)} | ${k} | ${f(v.e2e.p50Ms, 2)} | ${f(v.e2e.p99Ms, 2)} | ${f(v.e2e.p999Ms, 2)} | ${f(v.e2e.maxMs, 1)} | ${f(v.ack.p99Ms, 2)} | ${f(v.achievedRate)} | ${f(v.scheduleLagMaxMs, 1)} | ${f(v.cpuCores, 2)} |`
+          : `| ${latencyCaseName(row)} | ${row.fraction * 100}% | ${f(row.rate)} | ${k} | ${why(row.brokers[k])} | | | | | | | |`);
       }
     }
-    L.push('', `p99 of every repeat (ms; the table reports the lowest): ${r.latency.map((row) => `p${row.config.partitions} at ${row.fraction * 100}%: ${brokers(r).map((k) => `${k} ${val(row.brokers[k])?.repeats?.map((x) => f(x, 1)).join(' / ') ?? '–'}`).join(', ')}`).join('; ')}.`);
-    L.push('', `Rate: ${r.latency.map((row) => `p${row.config.partitions} at ${row.fraction * 100}%: ${row.rateSource}`).join('; ')}.`, '');
+    L.push('', `p99 of every repeat (ms; the table reports the lowest): ${r.latency.map((row) => `${latencyCaseName(row)} at ${row.fraction * 100}%: ${brokers(r).map((k) => `${k} ${val(row.brokers[k])?.repeats?.map((x) => f(x, 1)).join(' / ') ?? '–'}`).join(', ')}`).join('; ')}.`);
+    L.push('', `Rate: ${r.latency.map((row) => `${latencyCaseName(row)} at ${row.fraction * 100}%: ${row.rateSource}`).join('; ')}.`, '');
+    const groupRows = r.latency.filter((row) => row.consumer === 'group');
+    if (groupRows.length > 0) {
+      L.push('"group": the consumer is a member of a consumer group (subscribe, then an asynchronous offset commit after every poll batch of up to 500 records, as the OMB Kafka driver\'s consumer does). Its group, from the reported run:', '');
+      L.push('| config | broker | join ms | commits/s | commits failed | committed offsets after the last commit |', '| --- | --- | --- | --- | --- | --- |');
+      for (const row of groupRows) {
+        for (const k of brokers(r)) {
+          const g = val(row.brokers[k])?.group;
+          L.push(g
+            ? `| ${latencyCaseName(row)} ${row.fraction * 100}% | ${k} | ${f(g.joinMs, 0)} | ${f(g.commitsPerSec)} | ${f(g.commitsFailed)} | ${groupCommitProblem(g) ?? 'equal to the positions'} |`
+            : `| ${latencyCaseName(row)} ${row.fraction * 100}% | ${k} | ${why(row.brokers[k])} | | | |`);
+        }
+      }
+      L.push('');
+    }
   }
 
   const table = <T>(title: string, data: PerBroker<T> | undefined, rows: [string, (v: T) => string][]): void => {

@@ -10,6 +10,7 @@ import type { CatchupRun } from '../workloads/catchup';
 import type { PartitionsRun } from '../workloads/partitions';
 import type { StartupRun } from '../workloads/startup';
 import { isError } from './context';
+import { groupCommitProblem, latencyCaseName } from '../workloads/latency';
 
 type Maybe<T> = T | { error: string } | undefined;
 export type PerBroker<T> = Partial<Record<BrokerKind, T | { error: string }>>;
@@ -94,9 +95,14 @@ export function evaluateTargets(r: BenchResults): Target[] {
   for (const row of r.latency ?? []) {
     const tr = ok(row.brokers.tributary);
     const kf = ok(row.brokers.kafka);
-    const at = `p${row.config.partitions}, ${row.fraction * 100}% of max = ${row.rate} records/s`;
+    const at = `${latencyCaseName(row)}, ${row.fraction * 100}% of max = ${row.rate} records/s`;
     add(`End-to-end p99 vs Kafka (${at})`, '≤ Kafka', tr && kf ? `${fmt(tr.e2e.p99Ms)} ms vs ${fmt(kf.e2e.p99Ms)} ms` : 'n/a', tr && kf ? tr.e2e.p99Ms <= kf.e2e.p99Ms : null);
     add(`End-to-end p99 (${at})`, '≤ 5 ms', tr ? `${fmt(tr.e2e.p99Ms)} ms` : 'n/a', tr ? tr.e2e.p99Ms <= 5 : null);
+    if (row.consumer === 'group') {
+      // Not one of the speed targets: a check that the group's offsets survived the run.
+      const problem = tr?.group ? groupCommitProblem(tr.group) : 'n/a';
+      add(`Consumer group offsets (${at})`, 'every commit succeeds; committed = consumed', tr?.group ? problem ?? `${tr.group.commitsOk} commits, committed = positions` : 'n/a', tr?.group ? problem === undefined : null);
+    }
   }
 
   const st = ok(r.startup?.tributary);

@@ -33,6 +33,7 @@ typedef struct {
   double active_s;            /* conns: active phase length */
   double per_conn_rate;       /* conns: Produce requests/s per connection */
   double timeout_s;           /* consume: give up after this long */
+  const char *group;          /* e2e: consume as a member of this group (NULL = no group) */
   const char **extra;         /* --set key=value for librdkafka, NULL-terminated */
   int n_extra;
 } options_t;

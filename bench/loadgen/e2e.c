@@ -3,8 +3,14 @@
  *
  * One producer sends --rate records/s for warmup + duration seconds; the first 8 bytes of every
  * value carry the monotonic time of its produce() call (the OMB way: the actual send time).
- * One consumer in the same process, assigned every partition from the end (no group), records
- * now - stamp for each record. Samples stamped during the warm-up are dropped. The producer also
+ * One consumer in the same process records now - stamp for each record. Without --group it is
+ * assigned every partition from the end (no group). With --group it consumes the way the OMB
+ * Kafka driver's consumer does: it subscribes as a member of that group (from the earliest offset
+ * of the fresh topic) and, after every poll batch (up to 500 records, the Java client's
+ * max.poll.records), commits the batch's offsets asynchronously; the producer starts once the
+ * group has assigned the partitions. At the end it commits synchronously and reads the committed
+ * offsets back, which must equal its positions.
+ * Samples stamped during the warm-up are dropped. The producer also
  * records produce -> acknowledgement latency. Both lists go to files of uint64 nanoseconds for
  * the runner's HDR histogram. `scheduleLagMaxMs` shows whether the generator kept its schedule.
  */
@@ -41,6 +47,116 @@ static uint64_t stamp_of(const void *payload, size_t len) {
   return t;
 }
 
+static void on_record(rd_kafka_message_t *m) {
+  uint64_t t = now_ns();
+  if (m->err) {
+    if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) note("consume: %s", rd_kafka_message_errstr(m));
+    return;
+  }
+  uint64_t s = stamp_of(m->payload, m->len);
+  g_consumed++;
+  if (s >= g_window_start && t >= s) push(&g_e2e, t - s);
+}
+
+/* The group consumer's record of the group protocol, for the result line. */
+static uint64_t g_subscribed_at, g_assigned_at;
+static _Atomic int g_assigned_partitions;
+static int64_t g_assignments, g_commits, g_commits_ok, g_commits_failed, g_commits_empty;
+static char g_commit_error[256];
+static int64_t g_position_sum = -1, g_committed_sum = -1;
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque) {
+  (void)opaque;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    g_assignments++;
+    rd_kafka_assign(rk, parts);
+    if (!g_assigned_at) g_assigned_at = now_ns();
+    g_assigned_partitions = parts->cnt;
+  } else {
+    rd_kafka_assign(rk, NULL);
+    g_assigned_partitions = 0;
+  }
+}
+
+static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets, void *opaque) {
+  (void)rk;
+  (void)opaque;
+  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) { /* nothing new since the last commit */
+    g_commits_empty++;
+    return;
+  }
+  int failed = err != 0;
+  for (int i = 0; offsets && i < offsets->cnt && !failed; i++)
+    if (offsets->elems[i].err) {
+      err = offsets->elems[i].err;
+      failed = 1;
+    }
+  if (!failed) {
+    g_commits_ok++;
+    return;
+  }
+  if (!g_commits_failed) snprintf(g_commit_error, sizeof g_commit_error, "%s", rd_kafka_err2str(err));
+  g_commits_failed++;
+}
+
+static int64_t offset_sum(const rd_kafka_topic_partition_list_t *l) {
+  int64_t sum = 0;
+  for (int i = 0; i < l->cnt; i++) {
+    if (l->elems[i].err || l->elems[i].offset < 0) return -1;
+    sum += l->elems[i].offset;
+  }
+  return sum;
+}
+
+/* After a last synchronous commit, reads the group's committed offsets back from the broker. */
+static void check_committed(rd_kafka_t *rk) {
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk, NULL, 0);
+  if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) note("final commit: %s", rd_kafka_err2str(err));
+  rd_kafka_topic_partition_list_t *positions = NULL;
+  if (rd_kafka_assignment(rk, &positions) || !positions) return;
+  rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(positions);
+  if (!rd_kafka_position(rk, positions)) g_position_sum = offset_sum(positions);
+  if (!rd_kafka_committed(rk, committed, 10000)) g_committed_sum = offset_sum(committed);
+  rd_kafka_topic_partition_list_destroy(positions);
+  rd_kafka_topic_partition_list_destroy(committed);
+}
+
+static void *run_group_consumer(void *arg) {
+  const options_t *o = arg;
+  rd_kafka_conf_t *conf = consumer_conf(o);
+  conf_set(conf, "group.id", o->group);
+  conf_set(conf, "auto.offset.reset", "earliest");
+  rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+  rd_kafka_conf_set_offset_commit_cb(conf, on_commit);
+  char err[512];
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!rk) die("group consumer rd_kafka_new: %s", err);
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, o->topic, RD_KAFKA_PARTITION_UA);
+  g_subscribed_at = now_ns();
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, topics);
+  if (e) die("subscribe %s: %s", o->topic, rd_kafka_err2str(e));
+  rd_kafka_topic_partition_list_destroy(topics);
+  while (!g_stop_consumer) {
+    /* One "poll" of the Java client: what is there, up to max.poll.records, then commitAsync. */
+    int n = 0;
+    for (rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100); m; m = n < 500 ? rd_kafka_consumer_poll(rk, 0) : NULL) {
+      on_record(m);
+      rd_kafka_message_destroy(m);
+      n++;
+    }
+    if (n > 0) {
+      g_commits++;
+      rd_kafka_commit(rk, NULL, 1);
+    }
+  }
+  check_committed(rk);
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return NULL;
+}
+
 static void *run_consumer(void *arg) {
   const options_t *o = arg;
   simple_consumer_t c;
@@ -48,14 +164,7 @@ static void *run_consumer(void *arg) {
   while (!g_stop_consumer) {
     rd_kafka_message_t *m = rd_kafka_consume_queue(c.q, 100);
     if (!m) continue;
-    uint64_t t = now_ns();
-    if (m->err) {
-      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) note("consume: %s", rd_kafka_message_errstr(m));
-    } else {
-      uint64_t s = stamp_of(m->payload, m->len);
-      g_consumed++;
-      if (s >= g_window_start && t >= s) push(&g_e2e, t - s);
-    }
+    on_record(m);
     rd_kafka_message_destroy(m);
   }
   simple_consumer_stop(&c);
@@ -85,7 +194,7 @@ int cmd_e2e(const options_t *o) {
   char *value = malloc((size_t)o->record_size);
 
   pthread_t consumer;
-  pthread_create(&consumer, NULL, run_consumer, (void *)o);
+  pthread_create(&consumer, NULL, o->group ? run_group_consumer : run_consumer, (void *)o);
 
   rd_kafka_conf_t *conf = producer_conf(o);
   rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
@@ -93,7 +202,16 @@ int cmd_e2e(const options_t *o) {
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) die("producer rd_kafka_new: %s", err);
   rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, o->topic, NULL);
-  if (topic_partition_count(rk, o->topic, 30000) < 1) die("topic %s has no partitions with a leader", o->topic);
+  int partitions = topic_partition_count(rk, o->topic, 30000);
+  if (partitions < 1) die("topic %s has no partitions with a leader", o->topic);
+  if (o->group) { /* produce once the group has handed every partition to the consumer */
+    uint64_t deadline = now_ns() + 60000000000ull;
+    while (g_assigned_partitions < partitions) {
+      if (now_ns() > deadline) die("group %s assigned %d of %d partitions in 60 s", o->group, (int)g_assigned_partitions, partitions);
+      struct timespec ts = {0, 1000000};
+      nanosleep(&ts, NULL);
+    }
+  }
   /* Let the consumer resolve its end offsets and start fetching before the clock starts. */
   struct timespec settle = {1, 0};
   nanosleep(&settle, NULL);
@@ -147,9 +265,17 @@ int cmd_e2e(const options_t *o) {
   double sent_s = ns_to_s(t_sent - t0);
   printf("{\"targetRate\":%.1f,\"produced\":%lld,\"achievedRate\":%.1f,\"acked\":%lld,\"failed\":%lld,"
          "\"consumed\":%lld,\"e2eSamples\":%zu,\"ackSamples\":%zu,\"queueFull\":%lld,"
-         "\"scheduleLagMaxMs\":%.3f,\"sendSeconds\":%.3f}\n",
+         "\"scheduleLagMaxMs\":%.3f,\"sendSeconds\":%.3f",
          o->rate, (long long)i, i / sent_s, (long long)g_produced_acked, (long long)g_failed,
          (long long)g_consumed, g_e2e.n, g_ack.n, (long long)queue_full, lag_max / 1e6, sent_s);
+  if (o->group)
+    printf(",\"group\":{\"joinMs\":%.1f,\"assignments\":%lld,\"commits\":%lld,\"commitsOk\":%lld,"
+           "\"commitsEmpty\":%lld,\"commitsFailed\":%lld,\"firstCommitError\":\"%s\","
+           "\"positionSum\":%lld,\"committedSum\":%lld}",
+           (g_assigned_at - g_subscribed_at) / 1e6, (long long)g_assignments, (long long)g_commits,
+           (long long)g_commits_ok, (long long)g_commits_empty, (long long)g_commits_failed, g_commit_error,
+           (long long)g_position_sum, (long long)g_committed_sum);
+  printf("}\n");
   free(pool);
   free(value);
   return 0;

@@ -6,7 +6,7 @@
  *                   [--record-size 1024] [--warmup 2] [--duration 10] [--producers 1]
  *                   [--rate R] [--count N]
  *   loadgen e2e     --bootstrap H:P --topic T --rate R [--warmup 2] [--duration 20]
- *                   [--latency-out FILE] [--ack-latency-out FILE]
+ *                   [--latency-out FILE] [--ack-latency-out FILE] [--group ID]
  *   loadgen consume --bootstrap H:P --topic T --count N [--timeout 300]
  *   loadgen conns   --bootstrap H:P --topic T --conns 1000 [--idle 10] [--active 15]
  *                   [--per-conn-rate 10]
@@ -61,7 +61,8 @@ int main(int argc, char **argv) {
       {"ack-latency-out", required_argument, 0, 'O'}, {"conns", required_argument, 0, 'c'},
       {"idle", required_argument, 0, 'i'},        {"active", required_argument, 0, 'A'},
       {"per-conn-rate", required_argument, 0, 'R'}, {"timeout", required_argument, 0, 'T'},
-      {"set", required_argument, 0, 'X'},         {0, 0, 0, 0}};
+      {"set", required_argument, 0, 'X'},         {"group", required_argument, 0, 'g'},
+      {0, 0, 0, 0}};
   optind = 2;
   int c;
   while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -87,6 +88,7 @@ int main(int argc, char **argv) {
       case 'R': o.per_conn_rate = atof(optarg); break;
       case 'T': o.timeout_s = atof(optarg); break;
       case 'X': o.extra[o.n_extra++] = optarg; break;
+      case 'g': o.group = optarg; break;
       default: fputs(USAGE, stderr); return 2;
     }
   }

@@ -13,9 +13,10 @@ describe('renderChart', () => {
   });
 
   it('draws one bar per successful figure and a dash for a failed one', () => {
-    // 3 throughput rows × 3 series, one failed; 1 latency row × 2 brokers; plus the background and legend squares.
+    // 3 throughput rows × 3 series, one failed; 2 latency rows × 2 brokers; plus the background and legend squares.
     const bars = svg.match(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#[0-9a-f]{6}"><title>/g) ?? [];
-    expect(bars).toHaveLength(8 + 2);
+    expect(bars).toHaveLength(8 + 4);
+    expect(svg).toContain('p16 group 50% 100k/s');
     expect(svg).toContain('p1 acks=1 none tributary'.split(' ')[0]);
     expect(svg).toContain('>–</text>');
   });

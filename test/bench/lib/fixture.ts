@@ -2,6 +2,7 @@
 import type { BenchResults } from '../../../bench/lib/results';
 import type { ProduceRun } from '../../../bench/workloads/throughput';
 import type { LatencyRun } from '../../../bench/workloads/latency';
+import type { GroupResult } from '../../../bench/lib/loadgen';
 
 export const MiB = 1024 * 1024;
 
@@ -26,6 +27,10 @@ export function latencyRun(p99Ms: number, peakRssBytes = 100 * MiB): LatencyRun 
   return { e2e: s, ack: s, achievedRate: 1000, consumed: 1000, produced: 1000, scheduleLagMaxMs: 1, queueFull: 0, cpuCores: 0.5, peakRssBytes };
 }
 
+export function groupResult(extra: Partial<GroupResult> = {}): GroupResult & { commitsPerSec: number } {
+  return { joinMs: 85, assignments: 1, commits: 700, commitsOk: 699, commitsEmpty: 1, commitsFailed: 0, firstCommitError: '', positionSum: 5000, committedSum: 5000, commitsPerSec: 70, ...extra };
+}
+
 export function sampleResults(): BenchResults {
   return {
     meta: {
@@ -43,7 +48,18 @@ export function sampleResults(): BenchResults {
       { config: { partitions: 1, acks: '1', compression: 'none' }, nullSink: produceRun(1000), brokers: { tributary: { error: 'broker | exploded' }, kafka: produceRun(500) } },
     ],
     latency: [
-      { config: { partitions: 16, acks: 'all', compression: 'none' }, fraction: 0.1, rate: 20000, rateSource: 'test', brokers: { tributary: latencyRun(4), kafka: latencyRun(8, 600 * MiB) } },
+      { config: { partitions: 16, acks: 'all', compression: 'none' }, fraction: 0.1, consumer: 'simple', rate: 20000, rateSource: 'test', brokers: { tributary: latencyRun(4), kafka: latencyRun(8, 600 * MiB) } },
+      {
+        config: { partitions: 16, acks: 'all', compression: 'none' },
+        fraction: 0.5,
+        consumer: 'group',
+        rate: 100000,
+        rateSource: 'test',
+        brokers: {
+          tributary: { ...latencyRun(3), group: groupResult() },
+          kafka: { ...latencyRun(6), group: groupResult({ joinMs: 1050, committedSum: 4990 }) },
+        },
+      },
     ],
     targets: [],
   };

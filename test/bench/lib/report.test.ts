@@ -33,5 +33,11 @@ describe('renderMarkdown', () => {
 
   it('writes latency percentiles per broker', () => {
     expect(md).toContain('| p16 | 10% | 20,000 | tributary | 1.00 | 4.00 | 8.00 | 12.0 |');
+    expect(md).toContain('| p16 group | 50% | 100,000 | tributary | 1.00 | 3.00 |');
+  });
+
+  it('describes the consumer group of the group case and flags offsets that were not kept', () => {
+    expect(md).toContain('| p16 group 50% | tributary | 85 | 70 | 0 | equal to the positions |');
+    expect(md).toContain('| p16 group 50% | kafka | 1,050 | 70 | 0 | committed offsets sum to 4990, positions to 5000 |');
   });
 });

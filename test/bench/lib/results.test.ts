@@ -1,5 +1,5 @@
 import { evaluateTargets, sentUncompressed } from '../../../bench/lib/results';
-import { produceRun, sampleResults } from './fixture';
+import { groupResult, latencyRun, produceRun, sampleResults } from './fixture';
 
 const byName = (name: string) => (t: { name: string }): boolean => t.name.startsWith(name);
 
@@ -23,6 +23,16 @@ describe('evaluateTargets', () => {
   it('judges latency against Kafka and against 5 ms', () => {
     expect(targets.find(byName('End-to-end p99 vs Kafka'))).toMatchObject({ pass: true });
     expect(targets.find(byName('End-to-end p99 (p16'))).toMatchObject({ value: '4.00 ms', pass: true });
+  });
+
+  it('names the group case in its latency targets and checks that its offsets were kept', () => {
+    expect(targets.find(byName('End-to-end p99 (p16 group, 50%'))).toMatchObject({ value: '3.00 ms', pass: true });
+    expect(targets.find(byName('Consumer group offsets (p16 group'))).toMatchObject({ value: '699 commits, committed = positions', pass: true });
+    const r = sampleResults();
+    r.latency![1].brokers.tributary = { ...latencyRun(3), group: groupResult({ commitsFailed: 2, firstCommitError: 'Broker: Coordinator not available' }) };
+    expect(evaluateTargets(r).find(byName('Consumer group offsets'))).toMatchObject({ value: '2 commits failed (Broker: Coordinator not available)', pass: false });
+    r.latency![1].brokers.tributary = { ...latencyRun(3), group: groupResult({ committedSum: -1 }) };
+    expect(evaluateTargets(r).find(byName('Consumer group offsets'))).toMatchObject({ value: 'committed offsets could not be read back', pass: false });
   });
 
   it('takes the peak RSS over throughput and latency runs of each broker', () => {
