@@ -18,7 +18,14 @@ export type OpenMode =
   /** read/write, created if missing, never truncated */
   | 'rw+'
   /** read/write, created or truncated */
-  | 'w+';
+  | 'w+'
+  /**
+   * write only with direct I/O (O_DIRECT), the file must exist: positions, lengths and memory
+   * must be aligned (direct-appender.ts). Filesystems without direct I/O refuse it (EINVAL).
+   */
+  | 'direct'
+  /** read only with direct I/O (O_DIRECT): aligned positions, lengths and memory. */
+  | 'direct-read';
 
 export interface FileStat {
   size: number;
@@ -59,6 +66,9 @@ const OPEN_FLAGS: Record<OpenMode, number> = {
   'r+': fs.constants.O_RDWR,
   'rw+': fs.constants.O_RDWR | fs.constants.O_CREAT,
   'w+': fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC,
+  // O_DIRECT is undefined off Linux: the open then fails and the caller writes buffered.
+  direct: fs.constants.O_DIRECT === undefined ? -1 : fs.constants.O_WRONLY | fs.constants.O_DIRECT,
+  'direct-read': fs.constants.O_DIRECT === undefined ? -1 : fs.constants.O_RDONLY | fs.constants.O_DIRECT,
 };
 
 const toStat = (s: fs.Stats): FileStat => ({ size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() });
@@ -66,7 +76,9 @@ const toStat = (s: fs.Stats): FileStat => ({ size: s.size, mtimeMs: s.mtimeMs, i
 /** LogFs over node:fs (callback API through fs.promises-free wrappers: fewer allocations). */
 export const nodeLogFs: LogFs = {
   open: (path, mode) =>
-    new Promise((res, rej) => fs.open(path, OPEN_FLAGS[mode], 0o644, (e, fd) => (e ? rej(e) : res(fd)))),
+    OPEN_FLAGS[mode] < 0
+      ? Promise.reject(Object.assign(new Error(`${mode} open is not supported on ${process.platform}`), { code: 'EINVAL' }))
+      : new Promise((res, rej) => fs.open(path, OPEN_FLAGS[mode], 0o644, (e, fd) => (e ? rej(e) : res(fd)))),
   close: (fd) => new Promise((res, rej) => fs.close(fd, (e) => (e ? rej(e) : res()))),
   read: (fd, buf, off, len, position) =>
     new Promise((res, rej) => fs.read(fd, buf, off, len, position, (e, n) => (e ? rej(e) : res(n)))),

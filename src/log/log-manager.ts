@@ -35,6 +35,7 @@ import { deleteRetainedSegments } from './log-retention';
 import { PeriodicTask } from './periodic-task';
 import { LogCleaner, LogCleanerOptions } from './cleaner/log-cleaner';
 import { ReadBufferPool } from './read-buffer-pool';
+import { DirectIo } from './direct-io';
 import { ProducerStateConfig } from './producer-state-manager';
 import {
   TopicPartition,
@@ -82,6 +83,11 @@ export interface LogManagerOptions {
   pool?: ReadBufferPool;
   /** Appends up to this size are written synchronously (see log-queue.ts); default 0 (never). */
   syncWriteMaxBytes?: number;
+  /**
+   * Direct I/O (O_DIRECT) for appends while the broker writes fast, and for large reads, where
+   * the filesystem allows it (direct-io.ts); default false. All logs share one policy and pool.
+   */
+  directIo?: boolean;
   /** The log cleaner for compacted topics (Kafka's log.cleaner.enable, default on); false disables. */
   cleaner?: LogCleanerOptions | false;
   /**
@@ -113,9 +119,11 @@ export class LogManager {
   private defaultConfig_: Readonly<LogConfig>;
   private started = false;
   private stopping = false;
+  private readonly directIo: DirectIo | undefined;
 
   constructor(private readonly opts: LogManagerOptions) {
     invariant(opts.logDirs.length > 0, 'LogManager needs at least one log dir');
+    this.directIo = opts.directIo ? new DirectIo() : undefined;
     this.fsys = opts.fs ?? nodeLogFs;
     this.clock = opts.clock ?? systemClock;
     this.defaultConfig_ = opts.defaultConfig ?? LOG_CONFIG_DEFAULTS;
@@ -196,7 +204,12 @@ export class LogManager {
   }
 
   private logDeps(): Partial<LogDeps> {
-    return { pool: this.opts.pool, syncWriteMaxBytes: this.opts.syncWriteMaxBytes, producerState: this.opts.producerState };
+    return {
+      pool: this.opts.pool,
+      syncWriteMaxBytes: this.opts.syncWriteMaxBytes,
+      directIo: this.directIo,
+      producerState: this.opts.producerState,
+    };
   }
 
   private startTasks(): void {

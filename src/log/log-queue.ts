@@ -12,6 +12,13 @@
  * Where no `await` may fall: in issueAppendGroup, from reading the issued end / next offset to
  * issuing the write; in Log.commitWrite, the whole commit (segment, indexes, epochs, LEO).
  *
+ * Direct I/O (LogDeps.directIo): while the broker appends fast (direct-io.ts), each group is
+ * written with O_DIRECT through a DirectAppender, with no other write in flight before or during
+ * it (consecutive direct writes share a block); otherwise groups are written as above. The
+ * appender is opened by the first direct write to the active segment and closed (the zero
+ * padding after the data cut off) before a roll and before any other queued operation. Where
+ * the filesystem refuses direct I/O the log writes through the page cache.
+ *
  * Producer state: each append is validated against it (sequence numbers, epochs, transactions)
  * when it is given offsets, and its effect is staged (producer-state-manager.ts); it becomes the
  * state at commit, and a failed write discards what was staged. A retry of a batch already in
@@ -21,6 +28,8 @@
 import { Clock } from '../util/clock';
 import { Logger } from '../util/logger';
 import { AnalyzedAppend, AppendOrigin, assignOffsets } from './append-batches';
+import { DirectAppender } from './direct-appender';
+import { DirectIo } from './direct-io';
 import { storageError } from './errors';
 import { LogConfig } from './log-config';
 import { LogFs, writeFully, writeFullySync } from './log-fs';
@@ -45,6 +54,8 @@ const SYNC_WRITE_STALL_MS = 5;
 const SYNC_WRITE_PAUSE_MS = 10_000;
 /** Longest the queue runs without yielding to the event loop. */
 const YIELD_AFTER_MS = 2;
+/** A filesystem without direct I/O is reported once (at warn), not once per log. */
+let directIoRefusalLogged = false;
 
 export interface PendingAppend {
   kind: 'append';
@@ -102,6 +113,9 @@ export class LogQueue {
   private settleWaiters: Array<() => void> = [];
   private rollback: Promise<void> | null = null;
   private syncWritesPausedUntil = 0;
+  private appender: DirectAppender | null = null;
+  private directWriteInFlight = false;
+  private appenderSegment: LogSegment | null = null;
 
   constructor(
     private readonly host: QueueHost,
@@ -110,6 +124,8 @@ export class LogQueue {
     private readonly log: Logger,
     /** See SYNC_WRITE_STALL_MS; 0 disables synchronous writes. */
     private readonly syncWriteMaxBytes = 0,
+    /** Direct-I/O policy and memory (direct-io.ts); null writes through the page cache. */
+    private directIo: DirectIo | null = null,
   ) {}
 
   append(analyzed: AnalyzedAppend, opts: AppendOptions): Promise<AppendResult> {
@@ -147,10 +163,11 @@ export class LogQueue {
             await this.settleWrites();
             if (this.queue[0] !== head) continue;
             this.queue.shift();
+            await this.closeAppender();
             await head.run();
           } else if (this.rollback) {
             await this.rollback;
-          } else if (this.inflight.length >= MAX_WRITES_IN_FLIGHT) {
+          } else if (this.directWriteInFlight || this.inflight.length >= MAX_WRITES_IN_FLIGHT) {
             await this.nextWriteSettled();
           } else {
             await this.issueAppendGroup();
@@ -175,12 +192,18 @@ export class LogQueue {
     if (this.shouldRoll(active, this.issuedEnd(), 0, first, this.issuedNextOffset(), now)) {
       if (this.inflight.length > 0) return this.settleWrites();
       try {
+        await this.closeAppender();
         await this.host.roll(this.rollBaseFor(first));
       } catch (e) {
         this.queue.shift();
         first.reject(e);
         return;
       }
+    }
+    if (this.directIo?.writeDirect) {
+      // A direct write shares its first block with the write before it: it goes out alone.
+      if (this.inflight.length > 0) return this.settleWrites();
+      if (this.appenderSegment !== this.host.activeSegment) await this.openAppender();
     }
     // ---- no await from here to issuing the write: offsets and position derive from the
     // ---- committed state plus the writes in flight.
@@ -227,6 +250,21 @@ export class LogQueue {
       this.writeSettled(w, null);
       return;
     }
+    this.directIo?.noteAppended(pos - startPosition, this.clock.monotonic());
+    if (this.appender && this.directIo?.writeDirect && this.inflight.length === 1) {
+      this.directWriteInFlight = true;
+      this.appender.write(bufs, startPosition).then(
+        () => {
+          this.directWriteInFlight = false;
+          this.writeSettled(w, null);
+        },
+        (e) => {
+          this.directWriteInFlight = false;
+          this.writeSettled(w, e ?? new Error('write failed'));
+        },
+      );
+      return;
+    }
     if (pos - startPosition <= this.syncWriteMaxBytes && this.clock.monotonic() >= this.syncWritesPausedUntil) {
       const t0 = this.clock.monotonic();
       let error: unknown = null;
@@ -251,6 +289,36 @@ export class LogQueue {
       () => this.writeSettled(w, null),
       (e) => this.writeSettled(w, e ?? new Error('write failed')),
     );
+  }
+
+  /** Opens a direct appender on the active segment (no write in flight); falls back to buffered writes. */
+  private async openAppender(): Promise<void> {
+    await this.closeAppender();
+    const seg = this.host.activeSegment;
+    try {
+      this.appender = await DirectAppender.open(this.fsys, seg.logPath, seg.openFd, this.directIo!.pool);
+      this.appenderSegment = seg;
+    } catch (e) {
+      // tmpfs and some other filesystems have no O_DIRECT: this log writes through the page cache.
+      this.directIo = null;
+      const first = !directIoRefusalLogged;
+      directIoRefusalLogged = true;
+      this.log[first ? 'warn' : 'debug']({ err: e, path: seg.logPath }, 'direct I/O unavailable; appending through the page cache');
+    }
+  }
+
+  /** Cuts the direct appender's padding off the file and closes it (no write in flight). */
+  private async closeAppender(): Promise<void> {
+    const a = this.appender;
+    if (!a) return;
+    this.appender = null;
+    this.appenderSegment = null;
+    try {
+      await a.close(this.host.activeSegment.size);
+    } catch (e) {
+      // Bytes past the segment's size are never read; recovery would cut them after a crash.
+      this.log.error({ err: e, position: a.position }, 'could not trim the padding of direct appends');
+    }
   }
 
   private issuedEnd(): number {
@@ -295,6 +363,11 @@ export class LogQueue {
     const failed = this.inflight.splice(0);
     this.host.discardStagedAppends();
     const first = failed[0]!;
+    // The file is cut back below; the next append opens a new appender, which rereads the tail.
+    const appender = this.appender;
+    this.appender = null;
+    this.appenderSegment = null;
+    await appender?.abandon();
     const err = storageError('append to', first.seg.logPath, first.error);
     try {
       await this.fsys.ftruncate(first.seg.openFd, first.startPosition);

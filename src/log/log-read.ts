@@ -52,7 +52,8 @@ export async function readLog(log: Log, pool: ReadBufferPool, fetchOffset: numbe
   for (let i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
     const seg = segs[i]!;
     if (seg.deleted) continue;
-    const res = await seg.read(fetchOffset, opts.maxBytes, seg.size, upper, opts.minOneBatch ?? true, pool);
+    const logEndPosition = i === segs.length - 1 ? seg.size : Infinity;
+    const res = await seg.read(fetchOffset, opts.maxBytes, seg.size, upper, opts.minOneBatch ?? true, pool, log.directIo, logEndPosition);
     if (!res) continue;
     let released = false;
     const out = readResult(bounds, res.records, res.firstOffset, () => {

@@ -1,4 +1,5 @@
 /** Types shared by the Log and its helpers (append, read, flush, loading). */
+import type { DirectIo } from './direct-io';
 import { LeaderEpochCache } from './leader-epoch-cache';
 import { LogConfig } from './log-config';
 import { Clock } from '../util/clock';
@@ -93,6 +94,8 @@ export interface LogDeps {
   pool?: ReadBufferPool;
   /** Appends of up to this many bytes are written synchronously (see log-queue.ts); default 0. */
   syncWriteMaxBytes?: number;
+  /** Direct I/O for large appends and reads (direct-io.ts); absent: all through the page cache. */
+  directIo?: DirectIo;
   /** Broker-level producer state settings (producer.id.expiration.ms, …); Kafka's defaults. */
   producerState?: Partial<ProducerStateConfig>;
 }

@@ -49,6 +49,7 @@ import { rebuildProducerState } from './producer-state-rebuild';
 import { VerificationGuard } from './producer-state-verification';
 import { AbortedTxn } from './txn-index';
 import { collectAbortedTransactions, readLog } from './log-read';
+import type { DirectIo } from './direct-io';
 
 export type {
   AppendOptions,
@@ -69,6 +70,8 @@ export class Log {
   private readonly fsys: LogFs;
   private readonly clock: Clock;
   private readonly pool: ReadBufferPool;
+  /** Direct-I/O policy shared by the logs of a manager (direct-io.ts); null: page cache only. */
+  readonly directIo: DirectIo | null;
   private segs: LogSegment[];
   private startOffset: number;
   private endOffset: number;
@@ -106,6 +109,7 @@ export class Log {
     this.fsys = deps.fs;
     this.clock = deps.clock;
     this.pool = deps.pool ?? sharedReadBufferPool;
+    this.directIo = deps.directIo ?? null;
     this.segs = state.segments;
     this.startOffset = state.logStartOffset;
     this.endOffset = state.logEndOffset;
@@ -117,7 +121,7 @@ export class Log {
     this.producers.onHighWatermarkUpdated(this.endOffset);
     this.lastFlushMs = deps.clock.now();
     this.log = logger('log').child({ partition: this.key });
-    this.queue = new LogQueue(this, this.fsys, this.clock, this.log, deps.syncWriteMaxBytes ?? 0);
+    this.queue = new LogQueue(this, this.fsys, this.clock, this.log, deps.syncWriteMaxBytes ?? 0, deps.directIo ?? null);
     this.checkState();
   }
 

@@ -6,11 +6,13 @@
  *
  * One pread usually serves a fetch: from the offset-index entry at or below `target`, it covers
  * the header scan to the target (at most ~index.interval.bytes plus one batch) and the data
- * returned, which is a view of that read buffer (no further copy).
+ * returned, which is a view of that read buffer (no further copy). With direct I/O, a large read
+ * far behind the log's end goes through O_DIRECT and one copy (direct-io.ts).
  */
 import { BATCH_HEADER_SIZE } from '../protocol/records/batch-header';
 import { BatchCheck, checkBatchAt } from './batch-scan';
 import { CorruptRecordError } from './errors';
+import type { DirectIo } from './direct-io';
 import { ReadBufferPool } from './read-buffer-pool';
 import type { LogSegment, SegmentReadResult } from './segment';
 
@@ -28,6 +30,9 @@ target: number,
   upperOffset: number,
   minOneBatch: boolean,
 pool: ReadBufferPool | null,
+  directIo: DirectIo | null = null,
+  /** File position of the log's end in this segment (Infinity for a segment before the active one). */
+  logEndPosition = Infinity,
 ): Promise<SegmentReadResult | null> {
   await seg.ensureIndexes();
   const start = seg.offsetIndex.lookupPosition(target).position;
@@ -35,6 +40,9 @@ pool: ReadBufferPool | null,
   const alloc = (n: number): Buffer => (pool ? pool.alloc(n) : Buffer.allocUnsafe(n));
   const drop = (b: Buffer): void => pool?.release(b);
   const fd = await seg.acquire();
+  // Large reads far behind the end (a consumer catching up) bypass the page cache (direct-io.ts).
+  const readAt = (b: Buffer, len: number, at: number): Promise<number> =>
+    directIo?.readDirect(len, logEndPosition - at) ? seg.readAtDirect(fd, b, len, at, directIo.readahead) : seg.readAt(fd, b, len, at);
   let buf: Buffer | null = null;
   try {
     // One read usually covers the scan from the index entry (at most ~index.interval.bytes
@@ -51,7 +59,7 @@ pool: ReadBufferPool | null,
         if (buf) drop(buf);
         bufPos = pos;
         buf = alloc(Math.min(maxPosition - pos, maxBytes + slack));
-        bufLen = await seg.readAt(fd, buf, buf.length, pos);
+        bufLen = await readAt(buf, buf.length, pos);
         if (bufLen < BATCH_HEADER_SIZE) {
           throw new CorruptRecordError(`${seg.logPath}: ${bufLen} bytes at position ${pos}, less than a batch header`);
         }
@@ -75,7 +83,7 @@ pool: ReadBufferPool | null,
       drop(buf);
       const len = Math.min(maxPosition - pos, budget);
       buf = alloc(len);
-      bufLen = await seg.readAt(fd, buf, len, pos);
+      bufLen = await readAt(buf, len, pos);
       off = 0;
       if (bufLen < firstSize) throw new CorruptRecordError(`${seg.logPath}: batch at ${pos} cut short`);
     }

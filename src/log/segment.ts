@@ -25,6 +25,8 @@ import { LogFs, joinPath, readFully } from './log-fs';
 import { offsetFileStem } from './offsets';
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index';
 import { ReadBufferPool } from './read-buffer-pool';
+import type { DirectIo } from './direct-io';
+import type { DirectReadahead, DirectReader } from './direct-readahead';
 import { readSegment } from './segment-read';
 import { NO_TIMESTAMP, TIME_INDEX_ENTRY_SIZE, TimeIndex } from './time-index';
 import { TxnIndex, TxnIndexSearchResult } from './txn-index';
@@ -40,6 +42,7 @@ export const SEGMENT_FILE_SUFFIXES = Object.values(SegmentFile);
 export const DELETED_SUFFIX = '.deleted';
 
 const INT32_MAX = 0x7fffffff;
+let directReadRefusalLogged = false;
 
 export interface SegmentSettings {
   indexIntervalBytes: number;
@@ -70,6 +73,14 @@ export interface RecoveryResult {
 export class LogSegment {
   private fd = -1;
   private opening: Promise<number> | null = null;
+  /** O_DIRECT read descriptor (readAtDirect): null until first used, -1 when unavailable. */
+  private directFd: number | null = null;
+  private directOpening: Promise<number> | null = null;
+  /** This segment as the readahead knows it, and the readahead that last read it. */
+  private readonly directReader: DirectReader;
+  /** Truncations so far: bytes read ahead before one may have been replaced. */
+  private truncations = 0;
+  private readahead: DirectReadahead | null = null;
   private refs = 0;
   private closed = false;
   private closeWaiters: Array<() => void> = [];
@@ -106,6 +117,7 @@ export class LogSegment {
     nowMs: number,
   ) {
     const stem = joinPath(dir, offsetFileStem(baseOffset));
+    this.directReader = { fsys, directFd: () => this.directReadFd(), generation: () => this.truncations };
     this.size = size;
     this.createdMs = nowMs;
     this.lastModifiedMs = nowMs;
@@ -173,11 +185,18 @@ export class LogSegment {
     if (this.refs === 0 && this.closed) this.closeWaiters.splice(0).forEach((w) => w());
   }
 
-  /** Waits for readers to release, then closes the descriptor. Idempotent. */
+  /** Waits for readers to release, then closes the descriptors. Idempotent. */
   async closeFd(): Promise<void> {
     this.closed = true;
     if (this.refs > 0) await new Promise<void>((r) => this.closeWaiters.push(r));
     if (this.opening && this.fd < 0) await this.opening.catch(() => undefined);
+    this.readahead?.drop(this.directReader);
+    if (this.directOpening) await this.directOpening;
+    if (this.directFd !== null && this.directFd >= 0) {
+      const dfd = this.directFd;
+      this.directFd = -1;
+      await this.fsys.close(dfd).catch(() => undefined);
+    }
     if (this.fd >= 0) {
       const fd = this.fd;
       this.fd = -1;
@@ -345,8 +364,42 @@ export class LogSegment {
     upperOffset: number,
     minOneBatch: boolean,
     pool: ReadBufferPool | null = null,
+    directIo: DirectIo | null = null,
+    logEndPosition = Infinity,
   ): Promise<SegmentReadResult | null> {
-    return readSegment(this, target, maxBytes, maxPosition, upperOffset, minOneBatch, pool);
+    return readSegment(this, target, maxBytes, maxPosition, upperOffset, minOneBatch, pool, directIo, logEndPosition);
+  }
+
+  /**
+   * Reads up to `len` bytes at `position` into `buf` with O_DIRECT and readahead
+   * (direct-readahead.ts): one copy out of reused memory instead of filling page-cache pages.
+   * Falls back to a buffered read where the filesystem has no direct I/O. The caller holds a
+   * reference (acquire) and passes the buffered descriptor for that fallback.
+   */
+  async readAtDirect(fd: number, buf: Buffer, len: number, position: number, readahead: DirectReadahead): Promise<number> {
+    this.readahead = readahead;
+    let n: number;
+    try {
+      n = await readahead.read(this.directReader, buf, len, position, this.size);
+    } catch (e) {
+      throw storageError('read', this.logPath, e);
+    }
+    return n >= 0 ? n : this.readAt(fd, buf, len, position);
+  }
+
+  /** The O_DIRECT read descriptor, opened on first use; -1 where the filesystem refuses it. */
+  private async directReadFd(): Promise<number> {
+    if (this.directFd !== null) return this.directFd;
+    this.directOpening ??= this.fsys.open(this.logPath, 'direct-read').then(
+      (fd) => (this.directFd = fd),
+      (e) => {
+        // tmpfs and some other filesystems have no O_DIRECT; said once per process, not per segment.
+        this.log[directReadRefusalLogged ? 'debug' : 'warn']({ err: e }, 'direct reads unavailable; reading through the page cache');
+        directReadRefusalLogged = true;
+        return (this.directFd = -1);
+      },
+    );
+    return this.directOpening;
   }
 
   /** pread of up to `len` bytes (internal to the segment modules). */
@@ -512,6 +565,8 @@ export class LogSegment {
     const { position } = await this.positionOf(offset);
     if (position >= this.size) return 0;
     const removed = this.size - position;
+    this.truncations++;
+    this.readahead?.drop(this.directReader);
     const fd = await this.acquire();
     try {
       await this.fsys.ftruncate(fd, position);

@@ -82,6 +82,7 @@ export class Broker {
       recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
       logStartOffsetCheckpointIntervalMs: config.get('log.flush.start.offset.checkpoint.interval.ms'),
       recoveryConcurrency: config.get('num.recovery.threads.per.data.dir'),
+      directIo: config.get('log.direct.io.enable'),
       // Producer state per partition: idle producer ids expire; transactional batches must be
       // verified with the transaction coordinator when KIP-890 verification is on.
       producerState: {

@@ -36,7 +36,7 @@ interface Fixture {
 const kafka = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'kafka-4.4-config-defs.json'), 'utf8')) as Fixture;
 
 /** Broker keys Kafka's KafkaConfig does not define: ours, or the authorizer's. */
-const NOT_IN_KAFKA_CONFIG = ['cluster.id', 'super.users', 'allow.everyone.if.no.acl.found'];
+const NOT_IN_KAFKA_CONFIG = ['cluster.id', 'super.users', 'allow.everyone.if.no.acl.found', 'log.direct.io.enable'];
 
 /**
  * Deliberate default differences. Kafka 4.x has no process.roles default (it must be set);

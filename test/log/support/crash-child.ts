@@ -1,10 +1,12 @@
 /**
- * Child process for the SIGKILL test: opens the log in argv[2] (recovering it), then appends
+ * Child process for the SIGKILL test: opens the log in argv[2] (recovering it; argv[4] 'direct'
+ * appends with direct I/O), then appends
  * batches of records "seq:<n>" forever, a few in flight at once, flushing now and then.
  * Reports on stdout (synchronous for pipes on Linux): "A <seq>" once the append holding record
  * <seq> is acknowledged, "F <seq>" once a flush covering it completed.
  */
 import { buildRecordBatch } from '../../../src/protocol/records';
+import { DirectIo } from '../../../src/log/direct-io';
 import { ManualClock } from '../../../src/util/clock';
 import { parseLogConfig } from '../../../src/log/log-config';
 import { nodeLogFs } from '../../../src/log/log-fs';
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
   const dir = process.argv[2]!;
   let seq = Number(process.argv[3]);
   const config = parseLogConfig({ 'segment.bytes': 32 * 1024, 'index.interval.bytes': 512, 'file.delete.delay.ms': 0 });
+  const direct = process.argv[4] === 'direct';
   const log = await openLog(nodeLogFs, new ManualClock(), {
     dir,
     tp: { topic: 'crash', partition: 0 },
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
     recoveryPoint: 0,
     logStartOffset: 0,
     hadCleanShutdown: false,
-  });
+  }, { directIo: direct ? new DirectIo({ onBytesPerSec: 0 }) : undefined });
   if (log.logEndOffset !== seq) throw new Error(`expected LEO ${seq}, found ${log.logEndOffset}`);
   process.stdout.write('READY\n');
   let appends = 0;

@@ -1,3 +1,4 @@
+import { DirectIo } from '../../../src/log/direct-io';
 import { ManualClock } from '../../../src/util/clock';
 import { LogConfig, parseLogConfig } from '../../../src/log/log-config';
 import { LogFs, nodeLogFs } from '../../../src/log/log-fs';
@@ -16,6 +17,8 @@ export interface OpenOptions {
   logStartOffset?: number;
   /** Write appends up to this size synchronously (LogDeps.syncWriteMaxBytes). */
   syncWriteMaxBytes?: number;
+  /** Direct I/O policy (LogDeps.directIo). */
+  directIo?: DirectIo;
   producerState?: Partial<ProducerStateConfig>;
 }
 
@@ -29,7 +32,7 @@ export function open(dir: string, o: OpenOptions = {}): Promise<Log> {
     recoveryPoint: o.recoveryPoint ?? 0,
     logStartOffset: o.logStartOffset ?? 0,
     hadCleanShutdown: o.clean ?? true,
-  }, { syncWriteMaxBytes: o.syncWriteMaxBytes ?? 0, producerState: o.producerState });
+  }, { syncWriteMaxBytes: o.syncWriteMaxBytes ?? 0, directIo: o.directIo, producerState: o.producerState });
 }
 
 /** Reads the whole log from `from` as one Buffer of batches. */

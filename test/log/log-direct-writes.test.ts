@@ -1,0 +1,151 @@
+import { closeSync, constants, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateBatch } from '../../src/protocol/records';
+import { DirectIo } from '../../src/log/direct-io';
+import { DIRECT_BLOCK } from '../../src/log/direct-appender';
+import { KafkaStorageError } from '../../src/log/errors';
+import { LogFs, OpenMode, nodeLogFs } from '../../src/log/log-fs';
+import { batchesOf, makeBatch, valuesOf } from './support/batches';
+import { FaultyFs } from './support/faulty-fs';
+import { open, readAll } from './support/open';
+import { tempDir } from './support/tmp';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => (t = tempDir()));
+afterEach(() => t.cleanup());
+
+const logFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.log')).sort();
+const sizeOf = (dir: string, name: string): number => statSync(join(dir, name)).size;
+
+function tmpHasDirectIo(dir: string): boolean {
+  const probe = join(dir, 'probe');
+  writeFileSync(probe, '');
+  try {
+    closeSync(openSync(probe, constants.O_WRONLY | constants.O_DIRECT));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Counts 'direct' opens, to tell direct appends from the buffered fallback. */
+class CountingFs extends FaultyFs {
+  directOpens = 0;
+  override async open(path: string, mode: OpenMode): Promise<number> {
+    if (mode === 'direct') this.directOpens++;
+    return super.open(path, mode);
+  }
+}
+
+describe('Log with direct-I/O appends', () => {
+  it('keeps every batch readable, pads only the active segment, and trims it on roll and close', async () => {
+    const direct = tmpHasDirectIo(t.dir);
+    const fs = new CountingFs();
+    const log = await open(t.dir, { fs, directIo: new DirectIo({ onBytesPerSec: 0 }), config: { 'segment.bytes': 1024 * 1024 } });
+    const appends = await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(makeBatch({ count: 3, valueSize: 17 + i * 91, tag: `a${i}` }))));
+    expect(appends.map((a) => a.firstOffset)).toEqual(Array.from({ length: 40 }, (_, i) => i * 3));
+    expect(fs.directOpens).toBe(direct ? 1 : 0);
+    const [active] = logFiles(t.dir);
+    const committed = log.activeSegment.size;
+    if (direct) {
+      // O_DIRECT writes whole blocks: the file runs to the end of the block holding the data.
+      expect(sizeOf(t.dir, active!) % DIRECT_BLOCK).toBe(0);
+      expect(sizeOf(t.dir, active!) - committed).toBeLessThan(DIRECT_BLOCK);
+    }
+    const before = await readAll(log);
+    expect(valuesOf(before).length).toBe(120);
+
+    await log.rollNow();
+    expect(sizeOf(t.dir, active!)).toBe(committed);
+    await log.append(makeBatch({ count: 1, valueSize: 5, tag: 'after-roll' }));
+    expect(fs.directOpens).toBe(direct ? 2 : 0);
+    const data = await readAll(log);
+    for (const b of batchesOf(data)) validateBatch(b.bytes, 0);
+    expect(valuesOf(data).length).toBe(121);
+    const activeSize = log.activeSegment.size;
+    await log.close();
+    const files = logFiles(t.dir);
+    expect(files).toHaveLength(2);
+    expect(sizeOf(t.dir, files[1]!)).toBe(activeSize);
+
+    const reopened = await open(t.dir, { directIo: new DirectIo({ onBytesPerSec: 0 }) });
+    expect(reopened.logEndOffset).toBe(121);
+    // The reopened appender continues from the unaligned end.
+    await reopened.append(makeBatch({ count: 2, tag: 'reopened' }));
+    expect(valuesOf(await readAll(reopened)).length).toBe(123);
+    await reopened.close();
+  });
+
+  it('recovers a log left with padding (no close), cutting the zeros like a torn tail', async () => {
+    if (!tmpHasDirectIo(t.dir)) return void expect(tmpHasDirectIo(t.dir)).toBe(false);
+    const log = await open(t.dir, { directIo: new DirectIo({ onBytesPerSec: 0 }) });
+    for (let i = 0; i < 5; i++) await log.append(makeBatch({ count: 2, valueSize: 33, tag: `c${i}` }));
+    const size = log.activeSegment.size;
+    const [file] = logFiles(t.dir);
+    expect(sizeOf(t.dir, file!)).toBeGreaterThan(size);
+    // No close: as after a crash, the padding is still in the file.
+    const recovered = await open(t.dir, { clean: false, recoveryPoint: 0 });
+    expect(recovered.logEndOffset).toBe(10);
+    expect(sizeOf(t.dir, file!)).toBe(size);
+    expect(valuesOf(await readAll(recovered)).length).toBe(10);
+    await recovered.close();
+    await log.close(false).catch(() => undefined);
+  });
+
+  it('reads back through direct reads with readahead, also after a truncation rewrote the tail', async () => {
+    // Every read direct (no size or lag threshold), windows of 1 MiB for two segments.
+    const directIo = new DirectIo({ onBytesPerSec: 0, readMinBytes: 1, readLagBytes: 0 });
+    const log = await open(t.dir, { directIo, config: { 'segment.bytes': 1024 * 1024 } });
+    for (let i = 0; i < 80; i++) await log.append(makeBatch({ count: 4, valueSize: 4000 + i * 37, tag: `r${i}` }));
+    expect(log.segments.length).toBeGreaterThan(1);
+    const first = await readAll(log);
+    for (const b of batchesOf(first)) validateBatch(b.bytes, 0);
+    expect(valuesOf(first).length).toBe(320);
+    // Cut the log back into the active segment and append different records at the same offsets.
+    const cut = log.activeSegment.baseOffset + 8;
+    expect(cut).toBeLessThan(log.logEndOffset);
+    await log.truncateTo(cut);
+    for (let i = 0; i < 10; i++) await log.append(makeBatch({ count: 4, valueSize: 50, tag: `n${i}` }));
+    const second = await readAll(log);
+    const values = valuesOf(second);
+    expect(values.length).toBe(cut + 40);
+    expect(values.slice(0, cut)).toEqual(valuesOf(first).slice(0, cut));
+    expect(values[cut]!.startsWith('n0')).toBe(true);
+    await log.close();
+  });
+
+  it('appends through the page cache where the filesystem refuses direct I/O', async () => {
+    const refusing: LogFs = {
+      ...nodeLogFs,
+      open: (path, mode) => (mode === 'direct' ? Promise.reject(Object.assign(new Error('EINVAL: no O_DIRECT'), { code: 'EINVAL' })) : nodeLogFs.open(path, mode)),
+    };
+    const log = await open(t.dir, { fs: refusing, directIo: new DirectIo({ onBytesPerSec: 0 }) });
+    for (let i = 0; i < 3; i++) await log.append(makeBatch({ count: 2, tag: `b${i}` }));
+    const [file] = logFiles(t.dir);
+    expect(sizeOf(t.dir, file!)).toBe(log.activeSegment.size);
+    expect(valuesOf(await readAll(log)).length).toBe(6);
+    await log.close();
+  });
+
+  it('fails an append on a full disk with KAFKA_STORAGE_ERROR, cuts the file back, and continues', async () => {
+    const fs = new CountingFs();
+    const log = await open(t.dir, { fs, directIo: new DirectIo({ onBytesPerSec: 0 }) });
+    for (let i = 0; i < 3; i++) await log.append(makeBatch({ count: 2, valueSize: 40, tag: `ok${i}` }));
+    const committed = log.activeSegment.size;
+    fs.spaceLeft = 0;
+    const err = await log.append(makeBatch({ count: 4, valueSize: 100 })).catch((e) => e);
+    expect(err).toBeInstanceOf(KafkaStorageError);
+    expect(err.errno).toBe('ENOSPC');
+    expect(log.logEndOffset).toBe(6);
+    expect(sizeOf(t.dir, logFiles(t.dir)[0]!)).toBe(committed);
+    fs.spaceLeft = Infinity;
+    expect((await log.append(makeBatch({ count: 1, tag: 'later' }))).firstOffset).toBe(6);
+    const data = await readAll(log);
+    for (const b of batchesOf(data)) validateBatch(b.bytes, 0);
+    expect(valuesOf(data).length).toBe(7);
+    await log.close();
+    const reopened = await open(t.dir, { clean: false });
+    expect(reopened.logEndOffset).toBe(7);
+    await reopened.close();
+  });
+});
