@@ -1,10 +1,10 @@
-import { openSync, closeSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { AlignedBufferPool } from '../../src/log/aligned-buffer-pool';
 import { DIRECT_BLOCK, DirectAppender } from '../../src/log/direct-appender';
 import { FileStat, LogFs, OpenMode, nodeLogFs } from '../../src/log/log-fs';
-import { tempDir } from './support/tmp';
+import { hasDirectIo, tempDir } from './support/tmp';
 
 /**
  * An in-memory file system with O_DIRECT's rules for descriptors opened 'direct': a write's
@@ -155,19 +155,8 @@ describe('AlignedBufferPool', () => {
   });
 });
 
-// The real thing, where the temporary directory's filesystem has O_DIRECT (ext4 and xfs do;
-// tmpfs does not, and then the log falls back to buffered writes, tested in log-direct-writes).
-function tmpHasDirectIo(dir: string): boolean {
-  const probe = join(dir, 'probe');
-  writeFileSync(probe, '');
-  try {
-    closeSync(openSync(probe, constants.O_WRONLY | constants.O_DIRECT));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+// The real thing, where the temporary directory's filesystem has O_DIRECT (tmpfs does not, and
+// the log then falls back to the page cache: log-direct-writes.test.ts).
 describe('DirectAppender on this machine\'s temporary directory', () => {
   let t: ReturnType<typeof tempDir>;
   beforeEach(() => (t = tempDir()));
@@ -178,7 +167,7 @@ describe('DirectAppender on this machine\'s temporary directory', () => {
     writeFileSync(path, bytes(1234, 5));
     const readFd = await nodeLogFs.open(path, 'r+');
     try {
-      if (!tmpHasDirectIo(t.dir)) {
+      if (!hasDirectIo(t.dir)) {
         await expect(DirectAppender.open(nodeLogFs, path, readFd, new AlignedBufferPool())).rejects.toMatchObject({ code: 'EINVAL' });
         return;
       }

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateBatch } from '../../src/protocol/records';
 import { DirectIo } from '../../src/log/direct-io';
@@ -8,7 +8,7 @@ import { LogFs, OpenMode, nodeLogFs } from '../../src/log/log-fs';
 import { batchesOf, makeBatch, valuesOf } from './support/batches';
 import { FaultyFs } from './support/faulty-fs';
 import { open, readAll } from './support/open';
-import { tempDir } from './support/tmp';
+import { hasDirectIo, tempDir } from './support/tmp';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => (t = tempDir()));
@@ -17,16 +17,6 @@ afterEach(() => t.cleanup());
 const logFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.log')).sort();
 const sizeOf = (dir: string, name: string): number => statSync(join(dir, name)).size;
 
-function tmpHasDirectIo(dir: string): boolean {
-  const probe = join(dir, 'probe');
-  writeFileSync(probe, '');
-  try {
-    closeSync(openSync(probe, constants.O_WRONLY | constants.O_DIRECT));
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Counts 'direct' opens, to tell direct appends from the buffered fallback. */
 class CountingFs extends FaultyFs {
@@ -39,7 +29,7 @@ class CountingFs extends FaultyFs {
 
 describe('Log with direct-I/O appends', () => {
   it('keeps every batch readable, pads only the active segment, and trims it on roll and close', async () => {
-    const direct = tmpHasDirectIo(t.dir);
+    const direct = hasDirectIo(t.dir);
     const fs = new CountingFs();
     const log = await open(t.dir, { fs, directIo: new DirectIo({ onBytesPerSec: 0 }), config: { 'segment.bytes': 1024 * 1024 } });
     const appends = await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(makeBatch({ count: 3, valueSize: 17 + i * 91, tag: `a${i}` }))));
@@ -77,7 +67,7 @@ describe('Log with direct-I/O appends', () => {
   });
 
   it('recovers a log left with padding (no close), cutting the zeros like a torn tail', async () => {
-    if (!tmpHasDirectIo(t.dir)) return void expect(tmpHasDirectIo(t.dir)).toBe(false);
+    if (!hasDirectIo(t.dir)) return void expect(hasDirectIo(t.dir)).toBe(false);
     const log = await open(t.dir, { directIo: new DirectIo({ onBytesPerSec: 0 }) });
     for (let i = 0; i < 5; i++) await log.append(makeBatch({ count: 2, valueSize: 33, tag: `c${i}` }));
     const size = log.activeSegment.size;

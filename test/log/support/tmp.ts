@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,4 +6,21 @@ import { join } from 'node:path';
 export function tempDir(prefix = 'tributary-log-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Whether the filesystem of `dir` accepts O_DIRECT (ext4 and xfs do; tmpfs does not, and the log
+ * then falls back to the page cache).
+ */
+export function hasDirectIo(dir: string): boolean {
+  const probe = join(dir, '.direct-io-probe');
+  writeFileSync(probe, '');
+  try {
+    closeSync(openSync(probe, constants.O_WRONLY | constants.O_DIRECT));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { force: true });
+  }
 }
