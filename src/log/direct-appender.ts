@@ -8,16 +8,16 @@
  * with direct I/O for the same reason. Readers keep reading through the page cache (or with
  * direct reads, segment-read.ts): the kernel keeps the views of the file coherent.
  *
- * Small groups of appends are still written through the page cache by the log queue (a direct
- * write's device round trip would cost latency at low rates, where the page cache is cheap, and
- * consumers tailing the log then read them from memory); this appender rereads the partial last
- * block whenever such writes happened since its own last write.
+ * While the broker appends slowly the log queue writes through the page cache instead
+ * (direct-io.ts); this appender rereads the partial last block whenever such writes happened
+ * since its own last write.
  *
- * Direct writes must start and end on 512-byte blocks and come from aligned memory
+ * Direct writes must start and end on the device's logical blocks (512 bytes or 4 KiB; 4 KiB
+ * serves both) and come from aligned memory
  * (aligned-buffer-pool.ts), while batches have any length. So every write starts at the block
  * holding the current end, repeats the bytes of that block already in the file (the "tail",
  * kept here), and is padded with zeros to the next block. Consequences:
- *   - the file may be up to 511 bytes longer than the segment's committed size. The padding is
+ *   - the file may be up to 4,095 bytes longer than the segment's committed size. The padding is
  *     cut off (ftruncate) when the appender is closed (before a roll, a truncation, any other
  *     queued operation, and a clean close); after a crash, recovery stops at the zeros (a batch
  *     cannot be 0 bytes long) and truncates them like any torn tail.
@@ -31,8 +31,8 @@
 import { AlignedBufferPool } from './aligned-buffer-pool';
 import { LogFs, readFully } from './log-fs';
 
-/** The block size direct writes are aligned to (the logical block size of common disks). */
-export const DIRECT_BLOCK = 512;
+/** The block size direct writes and reads are aligned to: a multiple of every common logical block size. */
+export const DIRECT_BLOCK = 4096;
 
 const alignDown = (n: number): number => n - (n % DIRECT_BLOCK);
 const alignUp = (n: number): number => alignDown(n + DIRECT_BLOCK - 1);

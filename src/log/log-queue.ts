@@ -260,6 +260,12 @@ export class LogQueue {
         },
         (e) => {
           this.directWriteInFlight = false;
+          if ((e as { code?: string } | null)?.code === 'EINVAL') {
+            // The device wants another alignment than DIRECT_BLOCK: this log stops writing
+            // directly (the failed append is answered KAFKA_STORAGE_ERROR, which clients retry).
+            this.directIo = null;
+            this.log.warn({ err: e, path: seg.logPath }, 'direct write refused; appending through the page cache');
+          }
           this.writeSettled(w, e ?? new Error('write failed'));
         },
       );

@@ -117,6 +117,32 @@ describe('Log with direct-I/O appends', () => {
     await log.close();
   });
 
+  it('goes back to the page cache for good when a direct write is refused with EINVAL (another block size)', async () => {
+    const directFds = new Set<number>();
+    const refusing: LogFs = {
+      ...nodeLogFs,
+      open: async (path, mode) => {
+        const fd = await nodeLogFs.open(path, mode === 'direct' ? 'r+' : mode);
+        if (mode === 'direct') directFds.add(fd);
+        return fd;
+      },
+      close: (fd) => {
+        directFds.delete(fd); // descriptor numbers are reused
+        return nodeLogFs.close(fd);
+      },
+      write: (fd, buf, off, len, position) =>
+        directFds.has(fd) ? Promise.reject(Object.assign(new Error('EINVAL: injected'), { code: 'EINVAL' })) : nodeLogFs.write(fd, buf, off, len, position),
+    };
+    const log = await open(t.dir, { fs: refusing, directIo: new DirectIo({ onBytesPerSec: 0 }) });
+    const err = await log.append(makeBatch({ count: 2, tag: 'refused' })).catch((e) => e);
+    expect(err).toBeInstanceOf(KafkaStorageError);
+    for (let i = 0; i < 3; i++) await log.append(makeBatch({ count: 2, tag: `b${i}` }));
+    expect(log.logEndOffset).toBe(6);
+    expect(sizeOf(t.dir, logFiles(t.dir)[0]!)).toBe(log.activeSegment.size);
+    expect(valuesOf(await readAll(log)).length).toBe(6);
+    await log.close();
+  });
+
   it('fails an append on a full disk with KAFKA_STORAGE_ERROR, cuts the file back, and continues', async () => {
     const fs = new CountingFs();
     const log = await open(t.dir, { fs, directIo: new DirectIo({ onBytesPerSec: 0 }) });
