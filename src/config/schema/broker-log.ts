@@ -40,7 +40,7 @@ export const LOG_KEYS = [
   key({
     // Not a Kafka key (Tributary's own); DescribeConfigs lists it only when set.
     name: 'log.direct.io.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', describedOnlyWhenSet: true,
-    doc: 'Tributary only: bypass the page cache (O_DIRECT, where the filesystem allows it; not tmpfs) for appends while the broker writes at 400 MiB/s or more, and for large fetch reads far behind the end of a log. On VMs whose fresh memory is slow to fault in, producers get 2-3x the throughput for a quarter of the CPU, but data written that way is not in the page cache, so consumers catching up read it from the disk.',
+    doc: 'Tributary only: bypass the page cache (O_DIRECT, where the filesystem allows it; not tmpfs) for appends while the broker writes at 400 MiB/s or more, and for large fetch reads far behind the end of a log. On VMs whose fresh memory is slow to fault in, producers get 2-3x the throughput at less than half the CPU per GB, but data written that way is not in the page cache, so consumers catching up read it from the disk.',
   }),
   key({
     name: 'log.segment.bytes', type: 'INT', default: 1073741824, importance: 'HIGH', validator: atLeast(MIN_SEGMENT_BYTES), dynamic: true,
