@@ -40,9 +40,6 @@ pool: ReadBufferPool | null,
   const alloc = (n: number): Buffer => (pool ? pool.alloc(n) : Buffer.allocUnsafe(n));
   const drop = (b: Buffer): void => pool?.release(b);
   const fd = await seg.acquire();
-  // Large reads far behind the end (a consumer catching up) bypass the page cache (direct-io.ts).
-  const readAt = (b: Buffer, len: number, at: number): Promise<number> =>
-    directIo?.readDirect(len, logEndPosition - at) ? seg.readAtDirect(fd, b, len, at, directIo.readahead) : seg.readAt(fd, b, len, at);
   let buf: Buffer | null = null;
   try {
     // One read usually covers the scan from the index entry (at most ~index.interval.bytes
@@ -59,7 +56,7 @@ pool: ReadBufferPool | null,
         if (buf) drop(buf);
         bufPos = pos;
         buf = alloc(Math.min(maxPosition - pos, maxBytes + slack));
-        bufLen = await readAt(buf, buf.length, pos);
+        bufLen = await readBytes(seg, fd, buf, buf.length, pos, directIo, logEndPosition);
         if (bufLen < BATCH_HEADER_SIZE) {
           throw new CorruptRecordError(`${seg.logPath}: ${bufLen} bytes at position ${pos}, less than a batch header`);
         }
@@ -83,7 +80,7 @@ pool: ReadBufferPool | null,
       drop(buf);
       const len = Math.min(maxPosition - pos, budget);
       buf = alloc(len);
-      bufLen = await readAt(buf, len, pos);
+      bufLen = await readBytes(seg, fd, buf, len, pos, directIo, logEndPosition);
       off = 0;
       if (bufLen < firstSize) throw new CorruptRecordError(`${seg.logPath}: batch at ${pos} cut short`);
     }
@@ -106,6 +103,11 @@ pool: ReadBufferPool | null,
     if (buf) drop(buf);
     seg.release();
   }
+}
+
+/** A pread; large ones far behind the log's end (a consumer catching up) bypass the page cache (direct-io.ts). */
+function readBytes(seg: LogSegment, fd: number, buf: Buffer, len: number, at: number, directIo: DirectIo | null, logEndPosition: number): Promise<number> {
+  return directIo?.readDirect(len, logEndPosition - at) ? seg.readAtDirect(fd, buf, len, at, directIo.readahead) : seg.readAt(fd, buf, len, at);
 }
 
 const lastOffsetOf = (buf: Buffer, off: number): number => baseOffsetOf(buf, off) + buf.readInt32BE(off + 23);
