@@ -15,8 +15,6 @@
 /** The one part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
 declare const WebAssembly: { Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer } };
 
-/** Alignment every chunk has (and the unit its size is a multiple of). */
-export const CHUNK_ALIGNMENT = 4096;
 const WASM_PAGE = 65536;
 
 /** A page-aligned buffer of `size` bytes (rounded up to 64 KiB pages), zero-filled, not pooled. */
@@ -75,8 +73,8 @@ export class AlignedBufferPool {
 
   private addArena(): void {
     const n = Math.min(this.chunksPerArena, this.maxChunks - this.created);
-    const memory = new WebAssembly.Memory({ initial: (n * this.chunkBytes) / WASM_PAGE });
-    for (let i = 0; i < n; i++) this.free.push(Buffer.from(memory.buffer, i * this.chunkBytes, this.chunkBytes));
+    const arena = alignedBuffer(n * this.chunkBytes);
+    for (let i = 0; i < n; i++) this.free.push(arena.subarray(i * this.chunkBytes, (i + 1) * this.chunkBytes));
     this.created += n;
   }
 }
