@@ -52,7 +52,15 @@ class AdminTest {
     try (Admin admin = Target.admin()) {
       get(admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1)
           .configs(Map.of("cleanup.policy", "compact", "retention.ms", "3600000")))).all());
-      assertTrue(get(admin.listTopics().names()).contains(topic), "listed after create");
+      // Kafka answers CreateTopics once the controller has committed the topic; the broker that
+      // serves ListTopics learns of it a moment later, so the listing is awaited, not asserted at once.
+      Target.waitFor("topic listed after create", Duration.ofSeconds(20), () -> {
+        try {
+          return get(admin.listTopics().names()).contains(topic);
+        } catch (Exception e) {
+          return false;
+        }
+      });
 
       ExecutionException dup = assertThrows(ExecutionException.class,
           () -> get(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all()));
