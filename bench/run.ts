@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { BenchContext, attempt } from './lib/context';
 import { loadOptions, BrokerKind } from './lib/options';
 import { buildBinaries } from './lib/toolchain';
-import { measureSequentialWrite } from './lib/disk';
+import { measureDirectDevice, measureSequentialWrite } from './lib/disk';
 import { kafkaVersion } from './lib/brokers';
 import { BenchResults, PerBroker, evaluateTargets } from './lib/results';
 import { renderMarkdown } from './lib/report';
@@ -99,8 +99,11 @@ async function main(): Promise<void> {
   const w = new Set(opts.workloads);
   try {
     if (w.has('baseline')) {
-      log('baseline: sequential disk write');
-      results.baseline = { disk: measureSequentialWrite(join(runDir, 'data'), opts.diskBytes) };
+      log('baseline: sequential disk write, then the device with O_DIRECT');
+      results.baseline = {
+        disk: measureSequentialWrite(join(runDir, 'data'), opts.diskBytes),
+        device: measureDirectDevice(join(runDir, 'data'), opts.diskBytes),
+      };
     }
     if (w.has('throughput')) results.throughput = await runThroughput(ctx);
     if (w.has('latency')) results.latency = await runLatency(ctx, results.throughput);

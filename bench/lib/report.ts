@@ -34,6 +34,9 @@ export function renderMarkdown(r: BenchResults): string {
     const d = r.baseline.disk;
     L.push('## Baselines', '');
     L.push(`Sequential write of ${f(d.bytes / 2 ** 30, 1)} GiB in 1 MiB writes: ${f(d.pageCacheBytesPerSec / MB)} MB/s into the page cache, ${f(d.syncedBytesPerSec / MB)} MB/s including the final fdatasync (${f(d.fdatasyncSeconds, 2)} s).`, '');
+    const dev = r.baseline.device;
+    if (dev && 'unavailable' in dev) L.push(`The device without the page cache: not measured, ${dev.unavailable}.`, '');
+    else if (dev) L.push(`The device without the page cache (O_DIRECT, ${f(dev.bytes / 2 ** 30, 1)} GiB in 1 MiB requests, one at a time): writes ${f(dev.directWriteBytesPerSec / MB)} MB/s, reads ${f(dev.directReadBytesPerSec / MB)} MB/s. These bound Tributary's opt-in direct I/O (\`log.direct.io.enable\`): its writes, and catch-up reads of what it wrote that way.`, '');
   }
 
   if (r.throughput) {

@@ -2,7 +2,7 @@
  * The shape of bench/results/latest.json and the issue's targets evaluated against it. Every
  * target compares figures from the same run; a target whose inputs are missing is "n/a".
  */
-import type { DiskBaseline } from './disk';
+import type { DeviceBaseline, DeviceUnavailable, DiskBaseline } from './disk';
 import type { BrokerKind } from './options';
 import type { ThroughputRow, ProduceRun } from '../workloads/throughput';
 import type { LatencyRow, LatencyRun } from '../workloads/latency';
@@ -24,7 +24,8 @@ export interface BenchResults {
     settings: Record<string, unknown>;
     notes: string[];
   };
-  baseline?: { disk: DiskBaseline };
+  /** `device`: absent in results written before it was measured. */
+  baseline?: { disk: DiskBaseline; device?: DeviceBaseline | DeviceUnavailable };
   throughput?: ThroughputRow[];
   latency?: LatencyRow[];
   catchup?: PerBroker<CatchupRun>;

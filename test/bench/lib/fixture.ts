@@ -41,7 +41,10 @@ export function sampleResults(): BenchResults {
       settings: { brokers: ['tributary', 'kafka'], scale: 1 },
       notes: ['a note'],
     },
-    baseline: { disk: { bytes: 2 ** 30, pageCacheBytesPerSec: 3e9, syncedBytesPerSec: 1e9, fdatasyncSeconds: 0.5 } },
+    baseline: {
+      disk: { bytes: 2 ** 30, pageCacheBytesPerSec: 3e9, syncedBytesPerSec: 1e9, fdatasyncSeconds: 0.5 },
+      device: { bytes: 2 ** 30, directWriteBytesPerSec: 2.5e9, directReadBytesPerSec: 1.5e9 },
+    },
     throughput: [
       { config: { partitions: 16, acks: '1', compression: 'none' }, nullSink: produceRun(1000), brokers: { tributary: produceRun(800, { peakRssBytes: 50 * MiB }), kafka: produceRun(600, { peakRssBytes: 500 * MiB }) } },
       { config: { partitions: 16, acks: 'all', compression: 'lz4' }, nullSink: produceRun(400), brokers: { tributary: produceRun(390, { storedPerProducedByte: 1.02 }), kafka: produceRun(300, { storedPerProducedByte: 0.6 }) } },

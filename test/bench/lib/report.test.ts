@@ -20,6 +20,18 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| n/a | n/a |');
   });
 
+  it('writes both disk baselines, or why the device one is missing', () => {
+    expect(md).toContain('1,000 MB/s including the final fdatasync');
+    expect(md).toContain('(O_DIRECT, 1.0 GiB in 1 MiB requests, one at a time): writes 2,500 MB/s, reads 1,500 MB/s');
+    const without = sampleResults();
+    without.baseline!.device = { unavailable: 'O_DIRECT refused here (EINVAL)' };
+    expect(renderMarkdown(without)).toContain('The device without the page cache: not measured, O_DIRECT refused here (EINVAL).');
+    // Results from before the device baseline still render.
+    const older = sampleResults();
+    delete older.baseline!.device;
+    expect(renderMarkdown(older)).not.toContain('without the page cache');
+  });
+
   it('writes throughput rows with ratios, errors without breaking the table, and the uncompressed footnote', () => {
     expect(md).toContain('| p16 acks=1 none | 1,000 | 800 |');
     expect(md).toMatch(/\| 1\.33× \| 0\.80× \| 0\.80× \|/);
