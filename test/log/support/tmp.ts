@@ -9,8 +9,8 @@ export function tempDir(prefix = 'tributary-log-'): { dir: string; cleanup: () =
 }
 
 /**
- * Whether the filesystem of `dir` accepts O_DIRECT (ext4 and xfs do; tmpfs does not, and the log
- * then falls back to the page cache).
+ * Whether the filesystem of `dir` accepts O_DIRECT (ext4 and xfs do; tmpfs only on recent kernels;
+ * where it does not, the log falls back to the page cache).
  */
 export function hasDirectIo(dir: string): boolean {
   const probe = join(dir, '.direct-io-probe');
