@@ -53,7 +53,7 @@ export interface DeviceBaseline {
   directReadBytesPerSec: number;
 }
 
-/** Why there is no device baseline (a filesystem without O_DIRECT, such as tmpfs). */
+/** Why there is no device baseline (a filesystem without O_DIRECT, such as tmpfs on older kernels). */
 export interface DeviceUnavailable {
   unavailable: string;
 }
