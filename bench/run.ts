@@ -14,7 +14,7 @@ import { loadOptions, BrokerKind } from './lib/options';
 import { buildBinaries } from './lib/toolchain';
 import { measureDirectDevice, measureSequentialWrite } from './lib/disk';
 import { kafkaVersion } from './lib/brokers';
-import { BenchResults, PerBroker, evaluateTargets } from './lib/results';
+import { BenchResults, PerBroker, evaluateTargets, measurementErrors } from './lib/results';
 import { renderMarkdown } from './lib/report';
 import { renderChart } from './lib/chart';
 import { runThroughput } from './workloads/throughput';
@@ -128,6 +128,13 @@ async function main(): Promise<void> {
   log(`wrote ${join(opts.resultsDir, `${base}.{json,md,svg}`)} in ${results.meta.durationSeconds.toFixed(0)} s`);
   for (const t of results.targets) log(`target ${t.pass === null ? 'n/a ' : t.pass ? 'pass' : 'MISS'}  ${t.name}: ${t.value} (goal ${t.goal})`);
   if (!opts.keepData) rmSync(join(runDir, 'data'), { recursive: true, force: true });
+  const errors = measurementErrors(results);
+  for (const e of errors) log(`${e.reference ? 'reference broker' : 'measurement'} failed: ${e.where}: ${e.error}`);
+  const ours = errors.filter((e) => !e.reference);
+  if (opts.strict && ours.length > 0) {
+    process.stderr.write(`bench: ${ours.length} measurement(s) of Tributary or the null sink failed (BENCH_STRICT=1)\n`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {

@@ -44,6 +44,8 @@ export interface BenchOptions {
   /** Extra environment for the Tributary process (e.g. GLIBC_TUNABLES), "K=V;K=V". */
   tributaryEnv: Record<string, string>;
   keepData: boolean;
+  /** BENCH_STRICT=1: exit non-zero when a measurement of Tributary or the null sink failed. */
+  strict: boolean;
 }
 
 const GiB = 1024 ** 3;
@@ -102,5 +104,6 @@ export function loadOptions(repoRoot: string): BenchOptions {
     cpuProfile: process.env.BENCH_PROFILE === '1',
     tributaryEnv: envPairs(process.env.BENCH_TRIBUTARY_ENV),
     keepData: process.env.BENCH_KEEP_DATA === '1',
+    strict: process.env.BENCH_STRICT === '1',
   };
 }

@@ -131,3 +131,36 @@ export function evaluateTargets(r: BenchResults): Target[] {
   }
   return t;
 }
+
+export interface MeasurementError {
+  /** Where in the results, e.g. `throughput[2].brokers.tributary`. */
+  where: string;
+  error: string;
+  /** Whether it belongs to the reference Kafka (a `kafka` key on the way). */
+  reference: boolean;
+}
+
+/**
+ * Every measurement that failed instead of giving a figure ({ error } in place of a result, a
+ * repeat included). `BENCH_STRICT=1` (the CI smoke run) fails the run on those of Tributary or
+ * the null sink: they mean the broker or the harness broke, not that a target was missed.
+ */
+export function measurementErrors(r: BenchResults): MeasurementError[] {
+  const out: MeasurementError[] = [];
+  const walk = (v: unknown, where: string, reference: boolean): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, `${where}[${i}]`, reference));
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.error === 'string') {
+      out.push({ where, error: o.error, reference });
+      return;
+    }
+    for (const [k, child] of Object.entries(o)) walk(child, where ? `${where}.${k}` : k, reference || k === 'kafka');
+  };
+  const { meta: _meta, targets: _targets, ...measured } = r;
+  walk(measured, '', false);
+  return out;
+}

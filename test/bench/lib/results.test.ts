@@ -1,4 +1,4 @@
-import { evaluateTargets, sentUncompressed } from '../../../bench/lib/results';
+import { evaluateTargets, measurementErrors, sentUncompressed } from '../../../bench/lib/results';
 import { groupResult, latencyRun, produceRun, sampleResults } from './fixture';
 
 const byName = (name: string) => (t: { name: string }): boolean => t.name.startsWith(name);
@@ -57,5 +57,29 @@ describe('sentUncompressed', () => {
     expect(sentUncompressed(produceRun(1, { storedPerProducedByte: 1.0 }))).toBe(true);
     expect(sentUncompressed(produceRun(1, { storedPerProducedByte: 0.6 }))).toBe(false);
     expect(sentUncompressed(produceRun(1, { storedPerProducedByte: undefined }))).toBe(false);
+  });
+});
+
+describe('measurementErrors', () => {
+  it('finds every failed measurement with where it is, and tells the reference broker apart', () => {
+    const r = sampleResults();
+    expect(measurementErrors(r)).toEqual([{ where: 'throughput[2].brokers.tributary', error: 'broker | exploded', reference: false }]);
+    r.throughput![0].nullSink = { error: 'null sink did not start' };
+    r.throughput![1].brokers.kafka = { error: 'timed out' };
+    r.catchup = { tributary: { error: 'consumer read 3 of 9 records' } };
+    expect(measurementErrors(r)).toEqual([
+      { where: 'throughput[0].nullSink', error: 'null sink did not start', reference: false },
+      { where: 'throughput[1].brokers.kafka', error: 'timed out', reference: true },
+      { where: 'throughput[2].brokers.tributary', error: 'broker | exploded', reference: false },
+      { where: 'catchup.tributary', error: 'consumer read 3 of 9 records', reference: false },
+    ]);
+  });
+
+  it('finds none in a run where everything was measured, and ignores the notes and targets', () => {
+    const r = sampleResults();
+    r.throughput = r.throughput!.slice(0, 2);
+    r.targets = evaluateTargets(r);
+    r.meta.notes.push('error: this is a note, not a measurement');
+    expect(measurementErrors(r)).toEqual([]);
   });
 });
