@@ -59,6 +59,8 @@ export interface DeviceUnavailable {
 }
 
 export function measureDirectDevice(dir: string, bytes: number): DeviceBaseline | DeviceUnavailable {
+  // Off Linux the flag is undefined, and OR-ing it in would measure the page cache instead.
+  if (constants.O_DIRECT === undefined) return { unavailable: 'O_DIRECT does not exist on this platform' };
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'direct-device.bin');
   // O_DIRECT needs memory aligned to the device's blocks; Node's Buffers are not (wasm memory is).
