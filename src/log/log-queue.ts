@@ -13,11 +13,12 @@
  * issuing the write; in Log.commitWrite, the whole commit (segment, indexes, epochs, LEO).
  *
  * Direct I/O (LogDeps.directIo): while the broker appends fast (direct-io.ts), each group is
- * written with O_DIRECT through a DirectAppender, with no other write in flight before or during
- * it (consecutive direct writes share a block); otherwise groups are written as above. The
- * appender is opened by the first direct write to the active segment and closed (the zero
- * padding after the data cut off) before a roll and before any other queued operation. Where
- * the filesystem refuses direct I/O the log writes through the page cache.
+ * written with O_DIRECT through a DirectAppender, up to MAX_WRITES_IN_FLIGHT at once as above
+ * (the appender orders the writes of the block consecutive groups share), but never while a
+ * write through the page cache is in flight, nor the reverse; otherwise groups are written as
+ * above. The appender is opened by the first direct write to the active segment and closed
+ * (the zero padding after the data cut off) before a roll and before any other queued
+ * operation. Where the filesystem refuses direct I/O the log writes through the page cache.
  *
  * Producer state: each append is validated against it (sequence numbers, epochs, transactions)
  * when it is given offsets, and its effect is staged (producer-state-manager.ts); it becomes the
@@ -114,7 +115,8 @@ export class LogQueue {
   private rollback: Promise<void> | null = null;
   private syncWritesPausedUntil = 0;
   private appender: DirectAppender | null = null;
-  private directWriteInFlight = false;
+  /** Writes in flight that go through the direct appender (the others go through the page cache). */
+  private directWritesInFlight = 0;
   private appenderSegment: LogSegment | null = null;
 
   constructor(
@@ -167,7 +169,7 @@ export class LogQueue {
             await head.run();
           } else if (this.rollback) {
             await this.rollback;
-          } else if (this.directWriteInFlight || this.inflight.length >= MAX_WRITES_IN_FLIGHT) {
+          } else if (this.inflight.length >= MAX_WRITES_IN_FLIGHT) {
             await this.nextWriteSettled();
           } else {
             await this.issueAppendGroup();
@@ -201,9 +203,27 @@ export class LogQueue {
       }
     }
     if (this.directIo?.writeDirect) {
-      // A direct write shares its first block with the write before it: it goes out alone.
-      if (this.inflight.length > 0) return this.settleWrites();
-      if (this.appenderSegment !== this.host.activeSegment) await this.openAppender();
+      // Direct writes follow each other (the appender orders the block they share), but not
+      // writes through the page cache.
+      if (this.inflight.length > this.directWritesInFlight) return this.settleWrites();
+      if (this.appenderSegment !== this.host.activeSegment || this.appender?.position !== this.issuedEnd()) {
+        if (this.inflight.length > 0) return this.settleWrites();
+        if (this.appenderSegment !== this.host.activeSegment) await this.openAppender();
+        // The appender learns the end of the data (after writes through the page cache).
+        if (this.appender) {
+          try {
+            await this.appender.prime(this.issuedEnd());
+          } catch (e) {
+            this.queue.shift();
+            first.reject(storageError('append to', this.host.activeSegment.logPath, e));
+            return;
+          }
+        }
+        // The queue may have changed while waiting: start over.
+        return;
+      }
+    } else if (this.directWritesInFlight > 0) {
+      return this.settleWrites();
     }
     // ---- no await from here to issuing the write: offsets and position derive from the
     // ---- committed state plus the writes in flight.
@@ -251,15 +271,15 @@ export class LogQueue {
       return;
     }
     this.directIo?.noteAppended(pos - startPosition, this.clock.monotonic());
-    if (this.appender && this.directIo?.writeDirect && this.inflight.length === 1) {
-      this.directWriteInFlight = true;
+    if (this.appender && this.directIo?.writeDirect) {
+      this.directWritesInFlight++;
       this.appender.write(bufs, startPosition).then(
         () => {
-          this.directWriteInFlight = false;
+          this.directWritesInFlight--;
           this.writeSettled(w, null);
         },
         (e) => {
-          this.directWriteInFlight = false;
+          this.directWritesInFlight--;
           if ((e as { code?: string } | null)?.code === 'EINVAL') {
             // The device wants another alignment than DIRECT_BLOCK: this log stops writing
             // directly (the failed append is answered KAFKA_STORAGE_ERROR, which clients retry).

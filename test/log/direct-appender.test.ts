@@ -20,6 +20,11 @@ class AlignedMemFs implements Partial<LogFs> {
   private next = 3;
   readonly writes: Array<{ position: number; length: number; direct: boolean }> = [];
   failWrites = 0;
+  /** Fails the write call with this index (counting every write from 0). */
+  failCall = -1;
+  calls = 0;
+  /** When set, a write lands (and completes) only when the promise this returns resolves. */
+  gate: (() => Promise<void>) | null = null;
 
   async open(path: string, mode: OpenMode): Promise<number> {
     if (!this.files.has(path)) {
@@ -40,8 +45,9 @@ class AlignedMemFs implements Partial<LogFs> {
   async write(fd: number, buf: Buffer, off: number, len: number, position: number): Promise<number> {
     const f = this.fds.get(fd)!;
     if (f.direct && (position % DIRECT_BLOCK !== 0 || len % DIRECT_BLOCK !== 0)) throw Object.assign(new Error('EINVAL'), { code: 'EINVAL' });
-    if (this.failWrites > 0) {
-      this.failWrites--;
+    if (this.gate) await this.gate();
+    if (this.failWrites > 0 || this.calls++ === this.failCall) {
+      this.failWrites = Math.max(0, this.failWrites - 1);
       throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
     }
     this.writes.push({ position, length: len, direct: f.direct });
@@ -65,6 +71,24 @@ class AlignedMemFs implements Partial<LogFs> {
   async fstat(fd: number): Promise<FileStat> {
     return { size: this.files.get(this.fds.get(fd)!.path)!.length, mtimeMs: 0, isDirectory: false };
   }
+}
+
+/**
+ * Lets the scheduler land writes until every one of `writes` has settled (a write waiting for a
+ * pool chunk is issued only some promise hops after another one lands, which a single waitAll
+ * may not see).
+ */
+async function settle(s: fc.Scheduler, writes: Promise<void>[]): Promise<PromiseSettledResult<void>[]> {
+  let done = false;
+  const all = Promise.allSettled(writes).then((r) => {
+    done = true;
+    return r;
+  });
+  while (!done) {
+    await s.waitAll();
+    await new Promise((r) => setImmediate(r));
+  }
+  return all;
 }
 
 const bytes = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (seed * 31 + i * 7 + 1) & 0xff));
@@ -113,6 +137,94 @@ describe('DirectAppender', () => {
           expect(fs.files.get(path)!.equals(Buffer.concat(expected))).toBe(true);
           for (const w of fs.writes.filter((x) => x.direct)) expect((w.position % DIRECT_BLOCK) + (w.length % DIRECT_BLOCK)).toBe(0);
           expect(pool.chunks).toBeLessThanOrEqual(3);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('pipelines writes: each issued at once, landing in any order, the file holds exactly the appends', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.array(fc.integer({ min: 0, max: 150_000 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 0, max: 5000 }),
+        async (s, groups, initial) => {
+          const fs = new AlignedMemFs();
+          const fsys = fs as unknown as LogFs;
+          fs.files.set('/p.log', bytes(initial, 99));
+          const bufferedFd = await fsys.open('/p.log', 'r');
+          const pool = new AlignedBufferPool({ chunkBytes: 65536, chunksPerArena: 2, maxChunks: 4 });
+          const a = await DirectAppender.open(fsys, '/p.log', bufferedFd, pool);
+          await a.prime(initial);
+          fs.gate = () => s.schedule(Promise.resolve());
+          const expected: Buffer[] = [bytes(initial, 99)];
+          const writes: Promise<void>[] = [];
+          let end = initial;
+          for (const [i, sizes] of groups.entries()) {
+            const bufs = sizes.map((n, j) => bytes(n, i * 3 + j + 1));
+            writes.push(a.write(bufs, end));
+            for (const b of bufs) end += b.length;
+            // Issued: the next write may follow at once.
+            expect(a.position).toBe(end);
+            expected.push(...bufs);
+          }
+          for (const r of await settle(s, writes)) expect(r.status).toBe('fulfilled');
+          await a.close(end);
+          expect(fs.files.get('/p.log')!.equals(Buffer.concat(expected))).toBe(true);
+          for (const w of fs.writes) expect((w.position % DIRECT_BLOCK) + (w.length % DIRECT_BLOCK)).toBe(0);
+          expect(pool.chunks).toBeLessThanOrEqual(4);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('when a pipelined write fails, the writes before it are intact, and after a cut and a reread the rest can be written again', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.array(fc.integer({ min: 1, max: 150_000 }), { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 8 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 5000 }),
+        async (s, groups, failCall, initial) => {
+          const fs = new AlignedMemFs();
+          const fsys = fs as unknown as LogFs;
+          fs.files.set('/f.log', bytes(initial, 99));
+          const bufferedFd = await fsys.open('/f.log', 'r+');
+          const pool = new AlignedBufferPool({ chunkBytes: 65536, chunksPerArena: 2, maxChunks: 4 });
+          const a = await DirectAppender.open(fsys, '/f.log', bufferedFd, pool);
+          await a.prime(initial);
+          fs.gate = () => s.schedule(Promise.resolve());
+          fs.failCall = failCall;
+          const appends = groups.map((sizes, i) => sizes.map((n, j) => bytes(n, i * 3 + j + 1)));
+          const starts: number[] = [];
+          const writes: Promise<void>[] = [];
+          let end = initial;
+          for (const bufs of appends) {
+            starts.push(end);
+            writes.push(a.write(bufs, end));
+            for (const b of bufs) end += b.length;
+          }
+          const results = await settle(s, writes);
+          const failed = results.findIndex((r) => r.status === 'rejected');
+          const whole = Buffer.concat([bytes(initial, 99), ...appends.flat()]);
+          if (failed < 0) {
+            expect(fs.calls).toBeLessThanOrEqual(failCall);
+            await a.close(end);
+            expect(fs.files.get('/f.log')!.equals(whole)).toBe(true);
+            return;
+          }
+          expect(a.position).toBe(-1);
+          const cut = starts[failed]!;
+          expect(fs.files.get('/f.log')!.subarray(0, cut).equals(whole.subarray(0, cut))).toBe(true);
+          // What the log queue does next: cut the file back, and append the rest again.
+          await fsys.ftruncate(bufferedFd, cut);
+          fs.gate = null;
+          const b = await DirectAppender.open(fsys, '/f.log', bufferedFd, pool);
+          await b.write(appends.slice(failed).flat(), cut);
+          await b.close(end);
+          expect(fs.files.get('/f.log')!.equals(whole)).toBe(true);
         },
       ),
       { numRuns: 60 },

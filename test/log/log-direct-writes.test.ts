@@ -27,7 +27,98 @@ class CountingFs extends FaultyFs {
   }
 }
 
+/** Lands each write after a random delay, so writes in flight complete in any order; can fail the nth. */
+class ShufflingFs extends FaultyFs {
+  writes = 0;
+  failWrite = -1;
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(private readonly random: () => number) {
+    super();
+  }
+  override async write(fd: number, buf: Buffer, off: number, len: number, position: number) {
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, Math.floor(this.random() * 3)));
+      if (this.writes++ === this.failWrite) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
+      return await super.write(fd, buf, off, len, position);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** A small deterministic generator (mulberry32), so a failing case can be replayed. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('Log with direct-I/O appends', () => {
+  it('pipelines direct writes: groups go out while earlier ones are in flight, and land in any order', async () => {
+    for (const seed of [1, 2, 3]) {
+      const dir = join(t.dir, `s${seed}`);
+      const fs = new ShufflingFs(seeded(seed));
+      const log = await open(dir, { fs, directIo: new DirectIo({ onBytesPerSec: 0 }) });
+      const appends: Array<Promise<unknown>> = [];
+      for (let i = 0; i < 30; i++) {
+        appends.push(log.append(makeBatch({ count: 2, valueSize: 8 + ((i * 37_813) % 150_000), tag: `a${i}` })));
+        // Let the queue issue this append as a group of its own while earlier ones are in flight.
+        await new Promise((r) => setImmediate(r));
+      }
+      const firsts = (await Promise.all(appends)).map((a) => (a as { firstOffset: number }).firstOffset);
+      expect(firsts).toEqual(Array.from({ length: 30 }, (_, i) => i * 2));
+      // Several groups were in flight together: each group here (under 1 MiB) is one write, plus
+      // one for its first block when it shares it with a group still in flight.
+      expect(fs.maxInFlight).toBeGreaterThanOrEqual(3);
+      const values = valuesOf(await readAll(log));
+      expect(values).toHaveLength(60);
+      for (let i = 0; i < 30; i++) expect(values[i * 2]!.startsWith(`a${i}0`)).toBe(true);
+      const size = log.activeSegment.size;
+      await log.close();
+      expect(sizeOf(dir, logFiles(dir)[0]!)).toBe(size);
+      const reopened = await open(dir, { clean: false });
+      expect(reopened.logEndOffset).toBe(60);
+      await reopened.close();
+    }
+  });
+
+  it('when a pipelined direct write fails, the appends before it stay, the ones in flight after it fail, and the log goes on', async () => {
+    for (const [seed, failWrite] of [[1, 1], [2, 4], [3, 8], [4, 12]] as const) {
+      const dir = join(t.dir, `f${seed}`);
+      const fs = new ShufflingFs(seeded(seed));
+      fs.failWrite = failWrite;
+      const log = await open(dir, { fs, directIo: new DirectIo({ onBytesPerSec: 0 }) });
+      const appends: Array<Promise<{ firstOffset: number } | Error>> = [];
+      for (let i = 0; i < 30; i++) {
+        const append = log.append(makeBatch({ count: 2, valueSize: 8 + ((i * 37_813) % 150_000), tag: `a${i}` }));
+        appends.push(append.catch((e: Error) => e));
+        await new Promise((r) => setImmediate(r));
+      }
+      const results = await Promise.all(appends);
+      const failed = results.map((r, i) => (r instanceof Error ? i : -1)).filter((i) => i >= 0);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const i of failed) expect(results[i]).toBeInstanceOf(KafkaStorageError);
+      // The appends that succeeded hold consecutive offsets, in the order they were made.
+      const kept = results.flatMap((r, i) => (r instanceof Error ? [] : [i]));
+      expect(kept.map((i) => (results[i] as { firstOffset: number }).firstOffset)).toEqual(kept.map((_, k) => k * 2));
+      expect((await log.append(makeBatch({ count: 1, tag: 'later' }))).firstOffset).toBe(kept.length * 2);
+      const data = await readAll(log);
+      for (const b of batchesOf(data)) validateBatch(b.bytes, 0);
+      const values = valuesOf(data);
+      kept.forEach((i, k) => expect(values[k * 2]!.startsWith(`a${i}0`)).toBe(true));
+      expect(values[kept.length * 2]!.startsWith('later')).toBe(true);
+      await log.close();
+      const reopened = await open(dir, { clean: false });
+      expect(reopened.logEndOffset).toBe(kept.length * 2 + 1);
+      await reopened.close();
+    }
+  });
+
   it('keeps every batch readable, pads only the active segment, and trims it on roll and close', async () => {
     const direct = hasDirectIo(t.dir);
     const fs = new CountingFs();
