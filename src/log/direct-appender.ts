@@ -26,12 +26,12 @@
  *     that allocates blocks or extends the file takes the inode lock exclusively, and a
  *     synchronous one (as each thread-pool write is) keeps it until the device has the data; a
  *     write queued behind it starts the moment it ends, instead of after its completion has come
- *     back through the thread pool and the event loop to the log queue: +17–21% at 1 partition
- *     (bench/README.md, fix 15). Only the block shared with a write
- *     still in flight waits: it goes out as a separate write once the earlier write of that
- *     block has completed, while the rest of the new write goes out at once. The bytes of each
- *     write are fixed when it is issued (the "tail" kept here is the last block as it will be
- *     after every write issued), so the order of issue is the order of the data.
+ *     back through the thread pool and the event loop to the log queue: +17–27% at 1 partition
+ *     (bench/README.md, fix 15). Only the block shared with a write still in flight waits: it
+ *     goes out as a separate write once the earlier write of that block has completed, while the
+ *     rest of the new write goes out at once. The bytes of each write are fixed when it is
+ *     issued (the "tail" kept here is the last block as it will be after every write issued),
+ *     so the order of issue is the order of the data.
  * The log queue issues direct writes only when no write through the page cache is in flight,
  * and the reverse.
  * A failed write rejects, and so does every write issued after it that shares its last block;

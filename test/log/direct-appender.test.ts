@@ -91,6 +91,22 @@ async function settle(s: fc.Scheduler, writes: Promise<void>[]): Promise<Promise
   return all;
 }
 
+/**
+ * An appender on `path` (holding `initial` bytes) of an AlignedMemFs whose writes land when the
+ * scheduler says, with a pool of four 64 KiB chunks.
+ */
+async function pipelined(s: fc.Scheduler, path: string, initial: number) {
+  const fs = new AlignedMemFs();
+  const fsys = fs as unknown as LogFs;
+  fs.files.set(path, bytes(initial, 99));
+  const bufferedFd = await fsys.open(path, 'r+');
+  const pool = new AlignedBufferPool({ chunkBytes: 65536, chunksPerArena: 2, maxChunks: 4 });
+  const a = await DirectAppender.open(fsys, path, bufferedFd, pool);
+  await a.prime(initial);
+  fs.gate = () => s.schedule(Promise.resolve());
+  return { fs, fsys, pool, bufferedFd, a };
+}
+
 const bytes = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (seed * 31 + i * 7 + 1) & 0xff));
 
 describe('DirectAppender', () => {
@@ -150,14 +166,7 @@ describe('DirectAppender', () => {
         fc.array(fc.array(fc.integer({ min: 0, max: 150_000 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 10 }),
         fc.integer({ min: 0, max: 5000 }),
         async (s, groups, initial) => {
-          const fs = new AlignedMemFs();
-          const fsys = fs as unknown as LogFs;
-          fs.files.set('/p.log', bytes(initial, 99));
-          const bufferedFd = await fsys.open('/p.log', 'r');
-          const pool = new AlignedBufferPool({ chunkBytes: 65536, chunksPerArena: 2, maxChunks: 4 });
-          const a = await DirectAppender.open(fsys, '/p.log', bufferedFd, pool);
-          await a.prime(initial);
-          fs.gate = () => s.schedule(Promise.resolve());
+          const { fs, pool, a } = await pipelined(s, '/p.log', initial);
           const expected: Buffer[] = [bytes(initial, 99)];
           const writes: Promise<void>[] = [];
           let end = initial;
@@ -188,14 +197,7 @@ describe('DirectAppender', () => {
         fc.integer({ min: 0, max: 20 }),
         fc.integer({ min: 0, max: 5000 }),
         async (s, groups, failCall, initial) => {
-          const fs = new AlignedMemFs();
-          const fsys = fs as unknown as LogFs;
-          fs.files.set('/f.log', bytes(initial, 99));
-          const bufferedFd = await fsys.open('/f.log', 'r+');
-          const pool = new AlignedBufferPool({ chunkBytes: 65536, chunksPerArena: 2, maxChunks: 4 });
-          const a = await DirectAppender.open(fsys, '/f.log', bufferedFd, pool);
-          await a.prime(initial);
-          fs.gate = () => s.schedule(Promise.resolve());
+          const { fs, fsys, pool, bufferedFd, a } = await pipelined(s, '/f.log', initial);
           fs.failCall = failCall;
           const appends = groups.map((sizes, i) => sizes.map((n, j) => bytes(n, i * 3 + j + 1)));
           const starts: number[] = [];
