@@ -47,6 +47,15 @@ function kafkaSh(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout
   return { code: r.status ?? 1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
+/** A loopback port the kernel considers free now (nothing listening on or bound to it). */
+function freePort(): number {
+  const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const port = Number(r.stdout);
+  if (!Number.isInteger(port) || port <= 0) throw new ReferenceUnavailableError(`could not find a free port: ${r.stderr || r.error?.message}`);
+  return port;
+}
+
 /**
  * REFERENCE_BOOTSTRAP if set; otherwise starts Kafka with kafka.sh in a state directory of this
  * run's own (named after the process id), so that neither another suite's broker nor a
@@ -60,7 +69,17 @@ export function startReference(): Reference {
   const given = process.env.REFERENCE_BOOTSTRAP;
   if (given) return { bootstrap: given, version: process.env.REFERENCE_VERSION ?? `${version} (assumed; REFERENCE_BOOTSTRAP)`, own: false, stop: () => undefined };
   const env = { ...process.env, REF_KAFKA_STATE_DIR: path.join(os.tmpdir(), `tributary-differential-kafka-${process.pid}`) };
-  const r = kafkaSh(['start'], env);
+  // kafka.sh's own choice, the first port from 39092 that refuses a connection, can be the
+  // local port of some client's connection (39092 is in Linux's ephemeral range), which Kafka
+  // then fails to bind: take a port from the kernel instead, as run-wider.sh does, and retry
+  // once more should it be taken in between.
+  const fixedPort = Boolean(process.env.REF_KAFKA_PORT);
+  let r = { code: 1, stdout: '', stderr: '' };
+  for (let attempt = 1; attempt <= (fixedPort ? 1 : 3); attempt++) {
+    r = kafkaSh(fixedPort ? ['start'] : ['start', '--port', String(freePort())], env);
+    if (r.code === 0 && /^\S+:\d+$/.test(r.stdout)) break;
+    kafkaSh(['stop'], env);
+  }
   if (r.code !== 0 || !/^\S+:\d+$/.test(r.stdout)) {
     const why = r.stderr.split('\n').filter((l) => /reference-kafka:/.test(l)).join('\n') || r.stderr || r.stdout;
     throw new ReferenceUnavailableError(`the reference Apache Kafka did not start (kafka.sh exit ${r.code}):\n${why}`);
